@@ -75,7 +75,11 @@ pub fn apply_payment(
 
 /// Undoes a payment's allocation: the components it paid are owed again and the
 /// instalments it cleared are unpaid again (`oldest_unpaid_due` moves back as many months).
-pub fn reverse_payment(balance: &Balance, effect_allocation: &Allocation, instalments_cleared: u32,
-    oldest_unpaid_due_before: Option<NaiveDate>) -> Balance {
+pub fn reverse_payment(
+    balance: &Balance,
+    effect_allocation: &Allocation,
+    instalments_cleared: u32,
+    oldest_unpaid_due_before: Option<NaiveDate>,
+) -> Balance {
     todo!("helper: {balance:?} {effect_allocation:?} {instalments_cleared} {oldest_unpaid_due_before:?}")
 }

@@ -60,7 +60,12 @@ pub struct OrderError(pub Vec<Component>);
 impl AllocationOrder {
     /// An order from a list naming every component once.
     pub fn new(order: Vec<Component>) -> Result<AllocationOrder, OrderError> {
-        let all = [Component::Fees, Component::Penalty, Component::Interest, Component::Principal];
+        let all = [
+            Component::Fees,
+            Component::Penalty,
+            Component::Interest,
+            Component::Principal,
+        ];
         let complete = order.len() == 4 && all.iter().all(|c| order.contains(c));
         match <[Component; 4]>::try_from(order.clone()) {
             Ok(arr) if complete => Ok(AllocationOrder(arr)),
@@ -77,7 +82,12 @@ impl AllocationOrder {
 impl Default for AllocationOrder {
     /// Fees → penalty → interest → principal.
     fn default() -> Self {
-        AllocationOrder([Component::Fees, Component::Penalty, Component::Interest, Component::Principal])
+        AllocationOrder([
+            Component::Fees,
+            Component::Penalty,
+            Component::Interest,
+            Component::Principal,
+        ])
     }
 }
 

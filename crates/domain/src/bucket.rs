@@ -50,7 +50,10 @@ impl BucketSet {
     /// The bucket of a DPD.
     pub fn classify(&self, dpd: Dpd) -> Bucket<'_> {
         let index = self.upper.iter().take_while(|u| dpd.0 > **u).count();
-        Bucket { index, label: &self.labels[index] }
+        Bucket {
+            index,
+            label: &self.labels[index],
+        }
     }
 
     /// All labels in order.
@@ -85,7 +88,10 @@ mod tests {
     #[test]
     fn default_buckets_match_the_brief() {
         let b = BucketSet::default();
-        assert_eq!(b.labels(), ["current", "1-30", "31-60", "61-90", "91-180", "180+"]);
+        assert_eq!(
+            b.labels(),
+            ["current", "1-30", "31-60", "61-90", "91-180", "180+"]
+        );
         let label = |d| b.classify(Dpd(d)).label.to_string();
         assert_eq!(label(0), "current");
         assert_eq!(label(1), "1-30");

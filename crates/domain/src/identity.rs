@@ -73,7 +73,10 @@ pub enum NikError {
 impl Nik {
     /// Parses a NIK; spaces and dots between digits are ignored.
     pub fn parse(text: &str) -> Result<Nik, NikError> {
-        let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
         if digits.chars().any(|c| !c.is_ascii_digit()) {
             return Err(NikError::NotDigits(text.to_string()));
         }
@@ -143,7 +146,9 @@ impl Nik {
 }
 
 fn two(digits: &str, at: usize) -> u8 {
-    digits.as_bytes()[at..at + 2].iter().fold(0, |acc, b| acc * 10 + (b - b'0'))
+    digits.as_bytes()[at..at + 2]
+        .iter()
+        .fold(0, |acc, b| acc * 10 + (b - b'0'))
 }
 
 impl TryFrom<String> for Nik {
@@ -180,8 +185,12 @@ pub struct NpwpError(pub String);
 impl Npwp {
     /// Parses an NPWP; dots, dashes and spaces are ignored.
     pub fn parse(text: &str) -> Result<Npwp, NpwpError> {
-        let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
-        if !(digits.len() == 15 || digits.len() == 16) || !digits.chars().all(|c| c.is_ascii_digit())
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
+        if !(digits.len() == 15 || digits.len() == 16)
+            || !digits.chars().all(|c| c.is_ascii_digit())
         {
             return Err(NpwpError(text.to_string()));
         }
@@ -197,7 +206,15 @@ impl Npwp {
     pub fn formatted(&self) -> String {
         let d = &self.0;
         if d.len() == 15 {
-            format!("{}.{}.{}.{}-{}.{}", &d[0..2], &d[2..5], &d[5..8], &d[8..9], &d[9..12], &d[12..])
+            format!(
+                "{}.{}.{}.{}-{}.{}",
+                &d[0..2],
+                &d[2..5],
+                &d[5..8],
+                &d[8..9],
+                &d[9..12],
+                &d[12..]
+            )
         } else {
             d.clone()
         }
@@ -316,7 +333,9 @@ impl Email {
             && local.len() <= 64
             && !local.starts_with('.')
             && !local.ends_with('.')
-            && local.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c));
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c));
         let ok_domain = domain.contains('.')
             && domain.split('.').all(|label| {
                 !label.is_empty()
@@ -380,11 +399,26 @@ mod tests {
     #[test]
     fn nik_errors_are_typed() {
         assert!(matches!(Nik::parse("3201xx"), Err(NikError::NotDigits(_))));
-        assert!(matches!(Nik::parse("32010115038500"), Err(NikError::Length(_))));
-        assert!(matches!(Nik::parse("9901011503850001"), Err(NikError::Region(_, 99))));
-        assert!(matches!(Nik::parse("3201013213850001"), Err(NikError::BirthDate(_))));
-        assert!(matches!(Nik::parse("3201017203850001"), Err(NikError::BirthDate(_))));
-        assert!(matches!(Nik::parse("3201011503850000"), Err(NikError::Serial(_))));
+        assert!(matches!(
+            Nik::parse("32010115038500"),
+            Err(NikError::Length(_))
+        ));
+        assert!(matches!(
+            Nik::parse("9901011503850001"),
+            Err(NikError::Region(_, 99))
+        ));
+        assert!(matches!(
+            Nik::parse("3201013213850001"),
+            Err(NikError::BirthDate(_))
+        ));
+        assert!(matches!(
+            Nik::parse("3201017203850001"),
+            Err(NikError::BirthDate(_))
+        ));
+        assert!(matches!(
+            Nik::parse("3201011503850000"),
+            Err(NikError::Serial(_))
+        ));
         assert_eq!(
             Nik::parse("3201xx").unwrap_err().to_string(),
             "\"3201xx\" holds a character that is not a digit"
@@ -400,25 +434,48 @@ mod tests {
 
     #[test]
     fn phones_normalise_to_plus_62() {
-        for t in ["0812-3456-7890", "6281234567890", "+62 812 3456 7890", "(0812) 34567890"] {
+        for t in [
+            "0812-3456-7890",
+            "6281234567890",
+            "+62 812 3456 7890",
+            "(0812) 34567890",
+        ] {
             assert_eq!(Phone::parse(t).unwrap().as_str(), "+6281234567890", "{t}");
         }
-        assert_eq!(Phone::parse("(021) 555-1234").unwrap().as_str(), "+62215551234");
+        assert_eq!(
+            Phone::parse("(021) 555-1234").unwrap().as_str(),
+            "+62215551234"
+        );
         assert!(Phone::parse("+1 415 555 1234").is_err());
         assert!(Phone::parse("12345").is_err());
         assert!(Phone::parse("08abc").is_err());
-        assert_eq!(Phone::parse("081234567890").unwrap().masked(), "+62812***7890");
+        assert_eq!(
+            Phone::parse("081234567890").unwrap().masked(),
+            "+62812***7890"
+        );
     }
 
     #[test]
     fn npwp_and_email() {
-        assert_eq!(Npwp::parse("01.234.567.8-901.000").unwrap().as_str(), "012345678901000");
-        assert_eq!(Npwp::parse("012345678901000").unwrap().formatted(), "01.234.567.8-901.000");
+        assert_eq!(
+            Npwp::parse("01.234.567.8-901.000").unwrap().as_str(),
+            "012345678901000"
+        );
+        assert_eq!(
+            Npwp::parse("012345678901000").unwrap().formatted(),
+            "01.234.567.8-901.000"
+        );
         assert!(Npwp::parse("1234").is_err());
-        assert_eq!(Email::parse(" Budi@Example.CO.ID ").unwrap().as_str(), "Budi@example.co.id");
+        assert_eq!(
+            Email::parse(" Budi@Example.CO.ID ").unwrap().as_str(),
+            "Budi@example.co.id"
+        );
         assert!(Email::parse("budi@").is_err());
         assert!(Email::parse("budi example.com").is_err());
-        assert_eq!(Email::parse("budi@mail.id").unwrap().masked(), "bu***@mail.id");
+        assert_eq!(
+            Email::parse("budi@mail.id").unwrap().masked(),
+            "bu***@mail.id"
+        );
     }
 
     proptest! {

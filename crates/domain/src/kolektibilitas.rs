@@ -96,17 +96,27 @@ impl Regime {
 
     /// Banks, POJK 40/2019: 0 / 1–90 / 91–120 / 121–180 / >180.
     pub fn bank() -> Regime {
-        Regime { name: "bank".into(), upper_dpd: [0, 90, 120, 180] }
+        Regime {
+            name: "bank".into(),
+            upper_dpd: [0, 90, 120, 180],
+        }
     }
 
     /// P2P lending, POJK 10/2022 (verify): 0 / 1–30 / 31–60 / 61–90 / >90.
     pub fn p2p() -> Regime {
-        Regime { name: "p2p".into(), upper_dpd: [0, 30, 60, 90] }
+        Regime {
+            name: "p2p".into(),
+            upper_dpd: [0, 30, 60, 90],
+        }
     }
 
     /// The class of a DPD under this regime.
     pub fn classify(&self, dpd: Dpd) -> Kolektibilitas {
-        let class = self.upper_dpd.iter().take_while(|upper| dpd.0 > **upper).count();
+        let class = self
+            .upper_dpd
+            .iter()
+            .take_while(|upper| dpd.0 > **upper)
+            .count();
         Kolektibilitas(class as u8 + 1)
     }
 }
@@ -120,16 +130,32 @@ mod tests {
     fn bank_regime_boundaries() {
         let bank = Regime::bank();
         let class = |d| bank.classify(Dpd(d)).class();
-        assert_eq!([class(0), class(1), class(90), class(91), class(120)], [1, 2, 2, 3, 3]);
-        assert_eq!([class(121), class(180), class(181), class(5000)], [4, 4, 5, 5]);
+        assert_eq!(
+            [class(0), class(1), class(90), class(91), class(120)],
+            [1, 2, 2, 3, 3]
+        );
+        assert_eq!(
+            [class(121), class(180), class(181), class(5000)],
+            [4, 4, 5, 5]
+        );
     }
 
     #[test]
     fn p2p_regime_boundaries() {
         let p2p = Regime::p2p();
         let class = |d| p2p.classify(Dpd(d)).class();
-        assert_eq!([class(0), class(30), class(31), class(60), class(61), class(90), class(91)],
-            [1, 2, 3, 3, 4, 4, 5]);
+        assert_eq!(
+            [
+                class(0),
+                class(30),
+                class(31),
+                class(60),
+                class(61),
+                class(90),
+                class(91)
+            ],
+            [1, 2, 3, 3, 4, 4, 5]
+        );
     }
 
     #[test]

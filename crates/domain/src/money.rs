@@ -135,7 +135,11 @@ impl Rupiah {
         assert!(denominator > 0, "mul_ratio denominator must be positive");
         let n = i128::from(self.0) * i128::from(numerator);
         let d = i128::from(denominator);
-        let q = if n >= 0 { (n + d / 2) / d } else { (n - d / 2) / d };
+        let q = if n >= 0 {
+            (n + d / 2) / d
+        } else {
+            (n - d / 2) / d
+        };
         Rupiah(q as i64)
     }
 
@@ -240,7 +244,13 @@ mod tests {
 
     #[test]
     fn parses_the_forms_people_type() {
-        for text in ["1.250.000", "Rp 1.250.000,00", "1250000", "Rp1.250.000", "IDR 1,250,000"] {
+        for text in [
+            "1.250.000",
+            "Rp 1.250.000,00",
+            "1250000",
+            "Rp1.250.000",
+            "IDR 1,250,000",
+        ] {
             assert_eq!(Rupiah::parse(text), Ok(Rupiah::new(1_250_000)), "{text}");
         }
         assert_eq!(Rupiah::parse("-Rp5.000"), Ok(Rupiah::new(-5_000)));
@@ -250,9 +260,15 @@ mod tests {
     #[test]
     fn refuses_text_sen_and_empty() {
         assert!(matches!(Rupiah::parse("12a"), Err(MoneyError::Invalid(_))));
-        assert!(matches!(Rupiah::parse("1.250.000,50"), Err(MoneyError::Fraction(_))));
+        assert!(matches!(
+            Rupiah::parse("1.250.000,50"),
+            Err(MoneyError::Fraction(_))
+        ));
         assert_eq!(Rupiah::parse("  Rp "), Err(MoneyError::Empty));
-        assert!(matches!(Rupiah::parse("9".repeat(30).as_str()), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            Rupiah::parse("9".repeat(30).as_str()),
+            Err(MoneyError::TooLarge(_))
+        ));
     }
 
     #[test]

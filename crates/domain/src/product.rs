@@ -101,7 +101,10 @@ mod tests {
         for p in ProductType::ALL {
             assert_eq!(ProductType::parse(p.code()), Some(*p));
         }
-        assert_eq!(ProductType::parse("Kartu Kredit"), Some(ProductType::KartuKredit));
+        assert_eq!(
+            ProductType::parse("Kartu Kredit"),
+            Some(ProductType::KartuKredit)
+        );
         assert_eq!(ProductType::parse("pinjol"), Some(ProductType::P2pCash));
         assert_eq!(ProductType::parse("saham"), None);
     }

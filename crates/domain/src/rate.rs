@@ -55,7 +55,11 @@ impl Rate {
         {
             return Err(err());
         }
-        let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| err())? };
+        let whole: u32 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| err())?
+        };
         let mut frac_ppm: u32 = 0;
         for (i, c) in frac.chars().enumerate() {
             frac_ppm += (c as u32 - '0' as u32) * 10u32.pow(3 - i as u32);
@@ -105,6 +109,9 @@ mod tests {
 
     #[test]
     fn applies_to_amounts_with_rounding() {
-        assert_eq!(Rate::parse("10").unwrap().of(Rupiah::new(1_005)), Rupiah::new(101));
+        assert_eq!(
+            Rate::parse("10").unwrap().of(Rupiah::new(1_005)),
+            Rupiah::new(101)
+        );
     }
 }

@@ -188,13 +188,22 @@ mod tests {
 
     #[test]
     fn zones_follow_keppres_41_1987() {
-        assert_eq!(Province::parse("Kalimantan Barat").unwrap().zone(), Zone::Wib);
+        assert_eq!(
+            Province::parse("Kalimantan Barat").unwrap().zone(),
+            Zone::Wib
+        );
         assert_eq!(Province::parse("kaltim").unwrap().zone(), Zone::Wita);
         assert_eq!(Province::parse("Bali").unwrap().zone(), Zone::Wita);
-        assert_eq!(Province::parse("Papua Barat Daya").unwrap().zone(), Zone::Wit);
+        assert_eq!(
+            Province::parse("Papua Barat Daya").unwrap().zone(),
+            Zone::Wit
+        );
         assert_eq!(Province::parse("Maluku Utara").unwrap().zone(), Zone::Wit);
         let counts = |z| Province::ALL.iter().filter(|p| p.zone() == z).count();
-        assert_eq!((counts(Zone::Wib), counts(Zone::Wita), counts(Zone::Wit)), (18, 12, 8));
+        assert_eq!(
+            (counts(Zone::Wib), counts(Zone::Wita), counts(Zone::Wit)),
+            (18, 12, 8)
+        );
     }
 
     #[test]
@@ -207,7 +216,9 @@ mod tests {
 
     #[test]
     fn local_time_uses_the_zone_offset() {
-        let at = DateTime::parse_from_rfc3339("2026-11-24T01:00:00Z").unwrap().to_utc();
+        let at = DateTime::parse_from_rfc3339("2026-11-24T01:00:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(Zone::Wita.local(at).to_string(), "2026-11-24 09:00:00");
     }
 }

@@ -22,8 +22,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: &'static [Role] =
-        &[Role::Collector, Role::Supervisor, Role::Manager, Role::Compliance, Role::Admin];
+    pub const ALL: &'static [Role] = &[
+        Role::Collector,
+        Role::Supervisor,
+        Role::Manager,
+        Role::Compliance,
+        Role::Admin,
+    ];
 
     /// The stable code (`collector`, …).
     pub const fn code(self) -> &'static str {
@@ -49,7 +54,10 @@ impl Role {
 
     /// Parses a code.
     pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL.iter().copied().find(|r| r.code() == text.trim().to_lowercase())
+        Role::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code() == text.trim().to_lowercase())
     }
 
     /// May see portfolio-wide figures (overview, reports).
@@ -59,7 +67,10 @@ impl Role {
 
     /// May read the audit trail.
     pub const fn reads_audit(self) -> bool {
-        matches!(self, Role::Supervisor | Role::Manager | Role::Compliance | Role::Admin)
+        matches!(
+            self,
+            Role::Supervisor | Role::Manager | Role::Compliance | Role::Admin
+        )
     }
 
     /// May manage users, creditors and calendars.

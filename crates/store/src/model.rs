@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use sepakat_domain::{
-    Allocation, Balance, Email, Gender, LoanTerms, Nik, Npwp, Phone, ProductType, Province,
-    Regime, Role, Rupiah,
+    Allocation, Balance, Email, Gender, LoanTerms, Nik, Npwp, Phone, ProductType, Province, Regime,
+    Role, Rupiah,
 };
 
 macro_rules! id_type {
@@ -44,12 +44,18 @@ pub struct Actor {
 impl Actor {
     /// A person.
     pub fn user(id: UserId, username: &str) -> Actor {
-        Actor { user: Some(id), name: username.to_string() }
+        Actor {
+            user: Some(id),
+            name: username.to_string(),
+        }
     }
 
     /// The system or a command-line job.
     pub fn system(name: &str) -> Actor {
-        Actor { user: None, name: name.to_string() }
+        Actor {
+            user: None,
+            name: name.to_string(),
+        }
     }
 }
 
@@ -453,7 +459,10 @@ pub struct EntityRef {
 impl EntityRef {
     /// An entity reference.
     pub fn new(kind: &str, id: impl ToString) -> EntityRef {
-        EntityRef { kind: kind.to_string(), id: id.to_string() }
+        EntityRef {
+            kind: kind.to_string(),
+            id: id.to_string(),
+        }
     }
 }
 
