@@ -1,0 +1,83 @@
+//! `sepakat serve`: the web UI and API until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use sepakat_domain::SystemClock;
+use sepakat_store::Store;
+use sepakat_web::{AppState, WebConfig};
+
+use crate::cli::ServeArgs;
+use crate::config::Config;
+
+/// Serves until a shutdown signal.
+pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
+    let store = super::open_store(config)?;
+    serve_store(
+        config,
+        store,
+        args.bind.unwrap_or(config.server.bind),
+        |_| {},
+    )
+}
+
+/// The web settings derived from the configuration.
+pub fn web_config(config: &Config) -> WebConfig {
+    WebConfig {
+        session_ttl: chrono::Duration::minutes(i64::from(config.server.session_ttl_minutes)),
+        lockout_threshold: config.security.lockout_threshold,
+        lockout_duration: chrono::Duration::minutes(i64::from(config.security.lockout_minutes)),
+        secure_cookies: config.server.secure_cookies,
+        buckets: config.collection.dpd_buckets.clone(),
+        allocation_order: config.collection.allocation_order.clone(),
+    }
+}
+
+/// Binds `bind`, calls `announce` with the bound address, and serves `store` until
+/// Ctrl-C or SIGTERM.
+pub fn serve_store(
+    config: &Config,
+    store: Arc<dyn Store>,
+    bind: SocketAddr,
+    announce: impl FnOnce(SocketAddr),
+) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("listening on {bind}"))?;
+        let local = listener.local_addr()?;
+        tracing::info!(%local, "serving");
+        announce(local);
+        let state = AppState::new(store, Arc::new(SystemClock), web_config(config));
+        sepakat_web::serve(listener, state, shutdown_signal()).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,74 @@
+//! End-to-end in a real browser: `sepakat demo` serves, headless Chromium (driven through
+//! chromedriver's WebDriver API) logs in as a supervisor, sees the portfolio in Bahasa
+//! Indonesia and opens an account page.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`. Without them the test says so and
+//! passes, unless SEPAKAT_REQUIRE_BROWSER=1 (CI), where it fails.
+
+mod support;
+
+use support::browser::{Browser, Chromedriver};
+use support::demo_server;
+
+fn browser_available() -> bool {
+    let found = std::process::Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var("SEPAKAT_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "SEPAKAT_REQUIRE_BROWSER=1 but chromedriver is not installed"
+        );
+        eprintln!("skipping the browser test: chromedriver is not installed");
+    }
+    found
+}
+
+#[test]
+fn supervisor_logs_in_sees_the_portfolio_and_opens_an_account() {
+    if !browser_available() {
+        return;
+    }
+    let server = demo_server::start(300);
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver);
+
+    browser.goto(&format!("{}/login", server.base_url));
+    browser.find("#username").type_text("supervisor");
+    browser.find("#password").type_text(demo_server::PASSWORD);
+    browser.find("button[type=submit]").click();
+
+    let overview = browser.source();
+    assert!(
+        overview.contains("Kolektibilitas"),
+        "portfolio page lacks Kolektibilitas"
+    );
+    assert!(
+        overview.contains("Lancar"),
+        "portfolio page lacks the class names"
+    );
+    browser.screenshot("portfolio");
+
+    browser.goto(&format!("{}/akun", server.base_url));
+    browser.find("a[href^='/akun/']").click();
+    let detail = browser.source();
+    assert!(detail.contains("DPD"), "account page lacks DPD");
+    let masked_nik = regex_like_masked_nik(&detail);
+    assert!(masked_nik, "account page shows no masked NIK");
+    browser.screenshot("account");
+}
+
+/// True when the page holds a masked NIK (`dddd********dddd`) and no 16-digit run.
+fn regex_like_masked_nik(page: &str) -> bool {
+    let bytes = page.as_bytes();
+    let has_masked = bytes.windows(16).any(|w| {
+        w[..4].iter().all(u8::is_ascii_digit)
+            && w[4..12].iter().all(|b| *b == b'*')
+            && w[12..].iter().all(u8::is_ascii_digit)
+    });
+    let has_full = bytes.windows(18).any(|w| {
+        !w[0].is_ascii_digit() && w[1..17].iter().all(u8::is_ascii_digit) && !w[17].is_ascii_digit()
+    });
+    has_masked && !has_full
+}
