@@ -77,11 +77,12 @@ impl Nik {
             .chars()
             .filter(|c| !matches!(c, ' ' | '.' | '-'))
             .collect();
+        // Length first: "3201xx" is best explained as "not 16 digits".
+        if digits.chars().count() != 16 {
+            return Err(NikError::Length(text.to_string()));
+        }
         if digits.chars().any(|c| !c.is_ascii_digit()) {
             return Err(NikError::NotDigits(text.to_string()));
-        }
-        if digits.len() != 16 {
-            return Err(NikError::Length(text.to_string()));
         }
         let region = two(&digits, 0);
         if Province::from_code(region).is_none() {
@@ -398,7 +399,11 @@ mod tests {
 
     #[test]
     fn nik_errors_are_typed() {
-        assert!(matches!(Nik::parse("3201xx"), Err(NikError::NotDigits(_))));
+        assert!(matches!(Nik::parse("3201xx"), Err(NikError::Length(_))));
+        assert!(matches!(
+            Nik::parse("32010115038500ab"),
+            Err(NikError::NotDigits(_))
+        ));
         assert!(matches!(
             Nik::parse("32010115038500"),
             Err(NikError::Length(_))
@@ -421,7 +426,7 @@ mod tests {
         ));
         assert_eq!(
             Nik::parse("3201xx").unwrap_err().to_string(),
-            "\"3201xx\" holds a character that is not a digit"
+            "\"3201xx\" is not 16 digits"
         );
     }
 
