@@ -163,7 +163,7 @@ impl Consent {
             && (holiday.is_none() || scope.holidays)
     }
 
-    /// The instant it starts: the only point inside a day where it can begin to allow.
+    /// When the debtor gave it; the gate searches from here for the next allowed time.
     pub fn granted_at(&self) -> DateTime<Utc> {
         self.0.granted_at
     }

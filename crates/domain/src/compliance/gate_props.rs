@@ -265,3 +265,41 @@ proptest! {
         prop_assert_eq!(HolidayCalendar::from_csv(&cal.to_csv()).unwrap(), cal);
     }
 }
+
+/// Every hour of every listed holiday and every Sunday of 2024–2027, in every zone and on
+/// every time-gated channel: refused without consent, by the holiday or day rule.
+#[test]
+fn every_hour_of_every_holiday_and_sunday_is_refused_without_consent() {
+    let gate = Gate::shipped();
+    let first = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let last = chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
+    let days: Vec<chrono::NaiveDate> = first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .filter(|d| d.weekday() == Weekday::Sun || gate.calendar().kind_on(*d).is_some())
+        .collect();
+    assert!(days.len() > 250, "{} days", days.len());
+    let mut checked = 0;
+    for date in days {
+        for zone in ZONES {
+            for hour in 0..24 {
+                let local = date.and_hms_opt(hour, 30, 0).unwrap();
+                let at = (local - Duration::hours(i64::from(zone.utc_offset_hours()))).and_utc();
+                for channel in TIMED {
+                    let d = gate.check(&ContactRequest::new(at, zone, channel));
+                    assert!(!d.allowed, "{date} {hour}:30 {zone} {channel}");
+                    assert!(
+                        matches!(
+                            d.rule,
+                            Rule::NonWorkingDay | Rule::NationalHoliday | Rule::CutiBersama
+                        ),
+                        "{date} {hour}:30 {zone} {channel}: {}",
+                        d.rule
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 90_000, "{checked} checks");
+}
