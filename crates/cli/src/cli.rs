@@ -40,6 +40,9 @@ pub enum Command {
     /// Benchmarks that print measured figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The contact compliance gate.
+    #[command(subcommand)]
+    Gate(GateCommand),
     /// Manage creditors (tenants).
     #[command(subcommand)]
     Creditor(CreditorCommand),
@@ -119,6 +122,26 @@ pub enum BenchCommand {
         /// Working directory for the file and database (default: a temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+}
+
+/// `sepakat gate …`.
+#[derive(Debug, Subcommand)]
+pub enum GateCommand {
+    /// Would a contact be allowed? Prints {"allowed", "rule", "next_allowed_at"} as JSON.
+    Check {
+        /// The debtor's province (decides the time zone), e.g. "Jawa Barat" or "Papua".
+        #[arg(long)]
+        province: String,
+        /// The instant of the contact, RFC 3339 (e.g. 2026-11-24T09:00:00+07:00).
+        #[arg(long)]
+        at: String,
+        /// call, whatsapp, sms, email, field_visit or letter.
+        #[arg(long)]
+        channel: String,
+        /// The debtor has recorded consent to contact on this channel outside the normal days and hours.
+        #[arg(long)]
+        consent: bool,
     },
 }
 

@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
+use sepakat_domain::compliance::{ContactPolicy, Gate, HolidayCalendar};
 use sepakat_domain::{AllocationOrder, BucketSet};
 
 /// The whole configuration.
@@ -26,6 +27,8 @@ pub struct Config {
     pub security: SecurityConfig,
     /// Collection rules that the field changes.
     pub collection: CollectionConfig,
+    /// The contact compliance gate.
+    pub compliance: ComplianceConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -68,6 +71,31 @@ pub struct CollectionConfig {
     pub dpd_buckets: BucketSet,
     /// Order in which a payment pays the components.
     pub allocation_order: AllocationOrder,
+}
+
+/// `[compliance]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceConfig {
+    /// A holiday calendar CSV (`date,kind,name,tentative`); empty: the shipped 2024–2027 one.
+    pub holidays_file: String,
+    /// Contact days, hours, per-channel windows and caps (see docs/compliance.md).
+    pub contact: ContactPolicy,
+}
+
+impl ComplianceConfig {
+    /// The gate these settings describe.
+    pub fn gate(&self) -> Result<Gate> {
+        let calendar = if self.holidays_file.is_empty() {
+            HolidayCalendar::shipped()
+        } else {
+            let text = std::fs::read_to_string(&self.holidays_file)
+                .with_context(|| format!("reading holidays file {}", self.holidays_file))?;
+            HolidayCalendar::from_csv(&text)
+                .with_context(|| format!("holidays file {}", self.holidays_file))?
+        };
+        Gate::new(self.contact.clone(), calendar).context("compliance.contact")
+    }
 }
 
 /// `[log]`.

@@ -4,6 +4,7 @@ mod bench;
 mod config_cmd;
 mod creditor;
 mod demo;
+mod gate;
 mod import;
 mod migrate;
 mod serve;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(&config, args),
         Command::Config(cmd) => config_cmd::run(cmd),
         Command::Bench(cmd) => bench::run(cmd),
+        Command::Gate(cmd) => gate::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
     }
