@@ -133,6 +133,9 @@ CREATE TABLE payments (
     alloc_principal          INTEGER NOT NULL,
     alloc_excess             INTEGER NOT NULL,
     instalments_cleared      INTEGER NOT NULL,
+    -- The part of alloc_principal that prepaid principal not yet due (the rest paid
+    -- arrears); a reversal needs it to put the arrears back.
+    prepaid_principal        INTEGER NOT NULL,
     -- The account's oldest unpaid due date before this payment, so a reversal can
     -- restore it exactly.
     oldest_unpaid_due_before INTEGER,

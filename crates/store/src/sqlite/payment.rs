@@ -139,8 +139,9 @@ pub(crate) fn apply(
         .prepare_cached(
             "INSERT INTO payments (creditor_id, account_id, paid_at, amount, reference, channel,
                                    alloc_fees, alloc_penalty, alloc_interest, alloc_principal,
-                                   alloc_excess, instalments_cleared, oldest_unpaid_due_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                   alloc_excess, instalments_cleared, oldest_unpaid_due_before,
+                                   prepaid_principal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              RETURNING id",
         )?
         .query_row(
@@ -158,6 +159,7 @@ pub(crate) fn apply(
                 a.excess.value(),
                 effect.instalments_cleared,
                 opt_day(account.balance.oldest_unpaid_due),
+                effect.prepaid_principal.value(),
             ],
             |r| r.get(0),
         )
@@ -251,10 +253,18 @@ fn allocation_json(a: &Allocation) -> serde_json::Value {
 const PAYMENT_SELECT: &str = "
     SELECT p.id, p.account_id, p.paid_at, p.amount, p.reference, p.channel, p.alloc_fees,
            p.alloc_penalty, p.alloc_interest, p.alloc_principal, p.alloc_excess,
-           p.instalments_cleared, p.reverses, p.reason, r.id, p.oldest_unpaid_due_before
+           p.instalments_cleared, p.reverses, p.reason, r.id, p.oldest_unpaid_due_before,
+           p.prepaid_principal
     FROM payments p LEFT JOIN payments r ON r.reverses = p.id";
 
-fn decode_payment(row: &Row) -> StoreResult<(Payment, Option<NaiveDate>)> {
+/// A stored payment with what a reversal needs besides it.
+struct Stored {
+    payment: Payment,
+    oldest_unpaid_due_before: Option<NaiveDate>,
+    prepaid_principal: Rupiah,
+}
+
+fn decode_payment(row: &Row) -> StoreResult<Stored> {
     let payment = Payment {
         id: PaymentId(row.get(0)?),
         account: AccountId(row.get(1)?),
@@ -274,7 +284,11 @@ fn decode_payment(row: &Row) -> StoreResult<(Payment, Option<NaiveDate>)> {
         reason: row.get(13)?,
         reversed_by: row.get::<_, Option<i64>>(14)?.map(PaymentId),
     };
-    Ok((payment, to_opt_day(row.get(15)?)?))
+    Ok(Stored {
+        payment,
+        oldest_unpaid_due_before: to_opt_day(row.get(15)?)?,
+        prepaid_principal: rupiah(row, 16)?,
+    })
 }
 
 /// Reverses a payment with a negative entry that restores the balance; audited.
@@ -290,7 +304,11 @@ pub(crate) fn reverse(
         "{PAYMENT_SELECT} WHERE p.creditor_id = ?1 AND p.id = ?2"
     ))?;
     let mut rows = stmt.query(params![creditor.0, payment.0])?;
-    let (original, due_before) = rows
+    let Stored {
+        payment: original,
+        oldest_unpaid_due_before,
+        prepaid_principal,
+    } = rows
         .next()?
         .map(decode_payment)
         .transpose()?
@@ -311,8 +329,8 @@ pub(crate) fn reverse(
     let restored = sepakat_domain::reverse_payment(
         &account.balance,
         &original.allocation,
-        original.instalments_cleared,
-        due_before,
+        prepaid_principal,
+        oldest_unpaid_due_before,
     );
     let a = original.allocation;
     let negated = Allocation {
@@ -327,8 +345,8 @@ pub(crate) fn reverse(
             "INSERT INTO payments (creditor_id, account_id, paid_at, amount, reference, channel,
                                    alloc_fees, alloc_penalty, alloc_interest, alloc_principal,
                                    alloc_excess, instalments_cleared, oldest_unpaid_due_before,
-                                   reverses, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                   prepaid_principal, reverses, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              RETURNING id",
         )?
         .query_row(
@@ -346,6 +364,7 @@ pub(crate) fn reverse(
                 negated.excess.value(),
                 original.instalments_cleared,
                 opt_day(account.balance.oldest_unpaid_due),
+                -prepaid_principal.value(),
                 payment.0,
                 reason,
             ],
@@ -429,7 +448,7 @@ pub(crate) fn list(
     let mut rows = stmt.query(params![creditor.0, account.0])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(decode_payment(row)?.0);
+        out.push(decode_payment(row)?.payment);
     }
     Ok(out)
 }

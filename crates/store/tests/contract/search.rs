@@ -86,7 +86,7 @@ pub fn search_finds_by_full_nik(store: &dyn Store) {
         &nik2.as_str()[12..]
     );
     assert_eq!(found(store, a, &spaced), ["ACC-002"]);
-    assert!(found(store, a, &nik(77).as_str().to_string()).is_empty());
+    assert!(found(store, a, nik(77).as_str()).is_empty());
 }
 
 /// A phone number matches in local, international or spaced form.
