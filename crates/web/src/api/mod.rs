@@ -1,0 +1,174 @@
+//! The JSON API under `/api/v1`, authenticated by bearer token.
+//!
+//! `authenticate` resolves the token (only its SHA-256 is stored) and the creditor once
+//! per request: the `X-Sepakat-Creditor: CODE` header picks one of the user's creditors,
+//! else their first. Each route group then checks its role in one route layer.
+
+pub mod accounts;
+pub mod error;
+pub mod openapi;
+pub mod portfolio;
+pub mod views;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use sepakat_domain::Role;
+use sepakat_store::{Actor, Creditor, User};
+
+use crate::auth::sha256_hex;
+use crate::AppState;
+pub use error::ApiError;
+
+/// The header choosing the creditor for multi-creditor users.
+pub const CREDITOR_HEADER: &str = "x-sepakat-creditor";
+
+/// The API's routes, grouped by who may call them; each group checks its role once.
+pub fn router(state: AppState) -> Router<AppState> {
+    let any_role = Router::new()
+        .route("/portfolio", get(portfolio::get_portfolio))
+        .route("/accounts", get(accounts::list_accounts))
+        .route("/accounts/{id}", get(accounts::get_account))
+        .route("/accounts/{id}/payments", get(accounts::list_payments));
+    let audit_readers = Router::new()
+        .route("/accounts/{id}/audit", get(accounts::get_audit))
+        .route_layer(from_fn(require_audit_reader));
+    let cashiers = Router::new()
+        .route("/accounts/{id}/payments", post(accounts::post_payment))
+        .route_layer(from_fn(require_cashier));
+    Router::new()
+        .merge(any_role)
+        .merge(audit_readers)
+        .merge(cashiers)
+        .route_layer(from_fn_with_state(state, authenticate))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// Posting payments changes money: supervisors, managers and admins only (compliance
+/// reads and changes no debt; collectors record contacts, they do not post money).
+pub fn posts_payments(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Manager | Role::Admin)
+}
+
+/// The caller of an API request and the creditor it acts for.
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    /// The token's owner.
+    pub user: User,
+    /// The creditor this request acts for.
+    pub creditor: Creditor,
+}
+
+impl ApiUser {
+    /// The user as an audit actor.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.user.id, &self.user.username)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<ApiUser>()
+            .cloned()
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// Route layer: resolves the bearer token and the creditor into an [`ApiUser`].
+async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    let hash = sha256_hex(token);
+    let wanted = match request.headers().get(CREDITOR_HEADER) {
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| ApiError::Forbidden("creditor header is not text"))?
+                .trim()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let (user, creditor) = state
+        .store(move |s| {
+            let Some(user) = s.user_by_api_token(&hash)? else {
+                return Ok(None);
+            };
+            let creditor = match &wanted {
+                Some(code) => s.creditor_by_code(code)?,
+                None => match user.creditors.first() {
+                    Some(id) => s.creditor(*id)?,
+                    None => None,
+                },
+            };
+            Ok(Some((user, creditor)))
+        })
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let creditor = creditor
+        .filter(|c| user.creditors.contains(&c.id))
+        .ok_or(ApiError::Forbidden("this creditor is not one of yours"))?;
+    request.extensions_mut().insert(ApiUser { user, creditor });
+    Ok(next.run(request).await)
+}
+
+/// Route layer of the audit group.
+async fn require_audit_reader(
+    user: ApiUser,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if user.user.role.reads_audit() {
+        Ok(next.run(request).await)
+    } else {
+        Err(ApiError::Forbidden(
+            "your role may not read the audit trail",
+        ))
+    }
+}
+
+/// Route layer of the payment-posting group.
+async fn require_cashier(
+    user: ApiUser,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if posts_payments(user.user.role) {
+        Ok(next.run(request).await)
+    } else {
+        Err(ApiError::Forbidden("your role may not post payments"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_supervisors_managers_and_admins_post_payments() {
+        let posting: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| posts_payments(*r))
+            .collect();
+        assert_eq!(posting, [Role::Supervisor, Role::Manager, Role::Admin]);
+    }
+}

@@ -1,0 +1,197 @@
+//! `GET /akun`: account search; `GET /akun/{id}`: one account in full.
+//!
+//! Lists show NIK and phone masked. Opening an account is audited (`account.viewed`);
+//! an id of another creditor, or none at all, is a 404 and an `access.denied` entry.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use sepakat_domain::ProductType;
+use sepakat_store::{AccountListItem, AccountQuery, EntityRef};
+use serde::Deserialize;
+
+use crate::access::{read_account, Via};
+use crate::format;
+use crate::i18n::Lang;
+use crate::session::CurrentUser;
+use crate::standing::Standing;
+use crate::ui::account_detail::DetailPage;
+use crate::ui::error::UiError;
+use crate::ui::page::{render, Page};
+use crate::AppState;
+
+/// Results per page.
+const PAGE_SIZE: u32 = 50;
+
+/// `GET /akun`, `GET /akun/{id}`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/akun", get(search))
+        .route("/akun/{id}", get(detail))
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    q: Option<String>,
+    produk: Option<String>,
+    hal: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct SearchPage {
+    page: Page,
+    q: String,
+    products: Vec<ProductOption>,
+    rows: Vec<AccountRow>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+struct ProductOption {
+    code: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+/// One result row, every value already formatted.
+struct AccountRow {
+    id: i64,
+    account_no: String,
+    debtor_name: String,
+    nik: String,
+    phone: String,
+    product: &'static str,
+    outstanding: String,
+    dpd: u32,
+    kolektibilitas: String,
+    status: &'static str,
+}
+
+impl AccountRow {
+    fn new(lang: Lang, item: AccountListItem, standing: Standing) -> AccountRow {
+        let none = lang.strings().none;
+        AccountRow {
+            id: item.id.0,
+            account_no: item.account_no,
+            debtor_name: item.debtor_name,
+            nik: item.nik_masked.unwrap_or_else(|| none.to_string()),
+            phone: item.phone_masked.unwrap_or_else(|| none.to_string()),
+            product: lang.product(item.product),
+            outstanding: format::rupiah(item.outstanding),
+            dpd: standing.dpd.days(),
+            kolektibilitas: lang.kolektibilitas(standing.kolektibilitas),
+            status: lang.status(item.status),
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+async fn search(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(params): Query<SearchParams>,
+) -> Result<Html<String>, UiError> {
+    let q = params.q.unwrap_or_default().trim().to_string();
+    let product = params
+        .produk
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(|p| ProductType::parse(p).ok_or(UiError::BadRequest))
+        .transpose()?;
+    let page_no = params.hal.unwrap_or(1).clamp(1, 10_000);
+    let query = AccountQuery {
+        text: (!q.is_empty()).then(|| q.clone()),
+        product,
+        open_only: false,
+        // One more than shown tells whether a next page exists.
+        limit: PAGE_SIZE + 1,
+        offset: (page_no - 1) * PAGE_SIZE,
+    };
+    let creditor = user.creditor.id;
+    let mut items = state
+        .store(move |s| s.search_accounts(creditor, &query))
+        .await?;
+    let has_next = items.len() > PAGE_SIZE as usize;
+    items.truncate(PAGE_SIZE as usize);
+    let today = state.today();
+    let rows = items
+        .into_iter()
+        .map(|item| {
+            let standing = Standing::of(
+                item.oldest_unpaid_due,
+                today,
+                &user.creditor.regime,
+                &state.config().buckets,
+            );
+            AccountRow::new(lang, item, standing)
+        })
+        .collect();
+    let link = |n: u32| {
+        format!(
+            "/akun?q={}&produk={}&hal={n}",
+            urlencoding::encode(&q),
+            product.map(|p| p.code()).unwrap_or_default()
+        )
+    };
+    let mut page = Page::new(lang, lang.strings().accounts_title, &user);
+    page.header_search = false;
+    render(&SearchPage {
+        page,
+        q: q.clone(),
+        products: ProductType::ALL
+            .iter()
+            .map(|p| ProductOption {
+                code: p.code(),
+                label: lang.product(*p),
+                selected: Some(*p) == product,
+            })
+            .collect(),
+        rows,
+        previous: (page_no > 1).then(|| link(page_no - 1)),
+        next: has_next.then(|| link(page_no + 1)),
+    })
+}
+
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+async fn detail(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+) -> Result<Html<String>, UiError> {
+    let account = read_account(
+        &state,
+        user.actor(),
+        &user.creditor,
+        &raw_id,
+        Via::Ui,
+        Some("detail"),
+    )
+    .await?
+    .ok_or(UiError::NotFound)?;
+    let creditor = user.creditor.id;
+    let id = account.id;
+    let reads_audit = user.role().reads_audit();
+    let (payments, audit) = state
+        .store(move |s| {
+            let payments = s.payments(creditor, id)?;
+            let audit = if reads_audit {
+                Some(s.audit_trail(creditor, &EntityRef::new("account", id), 50)?)
+            } else {
+                None
+            };
+            Ok((payments, audit))
+        })
+        .await?;
+    let page = Page::new(
+        lang,
+        format!("{} {}", lang.strings().account_title, account.account_no),
+        &user,
+    );
+    let view = DetailPage::new(page, &state, &user, account, payments, audit);
+    render(&view)
+}

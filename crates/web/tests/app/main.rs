@@ -1,0 +1,8 @@
+//! Integration tests of the web surface: the real router on 127.0.0.1:0 over a fresh
+//! SQLite file, driven over HTTP with `ureq` (one binary, modules by area).
+
+mod api;
+mod login;
+mod ops;
+mod pages;
+mod support;
