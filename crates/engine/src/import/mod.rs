@@ -31,6 +31,11 @@ use source::{Accounts, Payments, RowSource};
 /// How many row errors a report keeps; the rest are only counted.
 pub const MAX_REPORTED_ERRORS: usize = source::MAX_ERRORS;
 
+/// The contractual instalment of a loan, as the importer derives it when a file omits it.
+pub(crate) fn instalment_for(terms: &sepakat_domain::LoanTerms) -> Result<sepakat_domain::Rupiah, String> {
+    schedule_shim::instalment_amount(terms)
+}
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
