@@ -12,11 +12,37 @@ use super::generator::{accounts_of, generate, CREDITORS};
 
 /// The header written, in English column names.
 pub(crate) const HEADER: [&str; 31] = [
-    "account_no", "debtor_type", "name", "nik", "npwp", "gender", "birth_date", "phone",
-    "email", "address", "city", "province", "employer", "product", "principal", "annual_rate",
-    "tenor_months", "method", "opened_on", "first_due", "instalment", "outstanding_principal",
-    "arrears_principal", "arrears_interest", "penalty", "fees", "oldest_unpaid_due",
-    "last_payment_date", "last_payment_amount", "status", "debtor_ref",
+    "account_no",
+    "debtor_type",
+    "name",
+    "nik",
+    "npwp",
+    "gender",
+    "birth_date",
+    "phone",
+    "email",
+    "address",
+    "city",
+    "province",
+    "employer",
+    "product",
+    "principal",
+    "annual_rate",
+    "tenor_months",
+    "method",
+    "opened_on",
+    "first_due",
+    "instalment",
+    "outstanding_principal",
+    "arrears_principal",
+    "arrears_interest",
+    "penalty",
+    "fees",
+    "oldest_unpaid_due",
+    "last_payment_date",
+    "last_payment_amount",
+    "status",
+    "debtor_ref",
 ];
 
 /// Writes `accounts` generated accounts (all demo creditors' products, one file) as of
@@ -27,13 +53,13 @@ pub fn write_accounts_csv(
     seed: u64,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(path)
-        .with_context(|| format!("creating {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
     w.write_record(HEADER)?;
     for c in 0..CREDITORS.len() {
         for index in 0..accounts_of(c, accounts) {
             let account = generate(seed, c, index, today).account;
-            w.write_record(&row(&account))?;
+            w.write_record(row(&account))?;
         }
     }
     w.flush()

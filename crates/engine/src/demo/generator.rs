@@ -197,7 +197,12 @@ pub(crate) fn generate(seed: u64, c: usize, index: u64, today: NaiveDate) -> Gen
         before: AccountUpsert {
             balance: before,
             last_payment: if target.oldest_unpaid_due.is_none() && !payments.is_empty() {
-                paid_on(loan.terms.first_due, loan.instalment, loan.paid - payments.len() as u32, today)
+                paid_on(
+                    loan.terms.first_due,
+                    loan.instalment,
+                    loan.paid - payments.len() as u32,
+                    today,
+                )
             } else {
                 loan.last_payment
             },
@@ -215,12 +220,19 @@ fn pick_place(rng: &mut StdRng, index: u64) -> &'static Place {
         _ => None,
     };
     if let Some(zone) = zone {
-        let in_zone: Vec<&Place> = PLACES.iter().filter(|p| p.province.zone() == zone).collect();
+        let in_zone: Vec<&Place> = PLACES
+            .iter()
+            .filter(|p| p.province.zone() == zone)
+            .collect();
         if let Some(p) = in_zone.choose(rng) {
             return p;
         }
     }
-    let weights: Vec<(usize, u32)> = PLACES.iter().enumerate().map(|(i, p)| (i, p.weight)).collect();
+    let weights: Vec<(usize, u32)> = PLACES
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.weight))
+        .collect();
     &PLACES[weighted(rng, &weights)]
 }
 
@@ -245,7 +257,7 @@ fn fallback_person(rng: &mut StdRng, place: &Place) -> DebtorUpsert {
 
 /// The person behind `index` (deterministic, so a reused index gives the same person).
 fn person(seed: u64, c: usize, index: u64, today: NaiveDate) -> Option<DebtorUpsert> {
-    let mut rng = stream(seed ^ 0x5EED_0F_9E0_91E, c, index);
+    let mut rng = stream(seed ^ 0x5EED_0F9E_091E, c, index);
     let place = pick_place(&mut rng, index);
     let gender = if rng.gen_bool(0.55) {
         Gender::Male
@@ -271,8 +283,11 @@ fn person(seed: u64, c: usize, index: u64, today: NaiveDate) -> Option<DebtorUps
     let nik = Nik::parse(&nik_text).ok()?;
     let phone_text = format!(
         "+628{}{:08}",
-        ["11", "12", "13", "21", "22", "52", "53", "55", "56", "57", "58", "77", "78", "81", "95", "96", "97", "98", "99"]
-            .choose(&mut rng)?,
+        [
+            "11", "12", "13", "21", "22", "52", "53", "55", "56", "57", "58", "77", "78", "81",
+            "95", "96", "97", "98", "99"
+        ]
+        .choose(&mut rng)?,
         rng.gen_range(0..100_000_000u32)
     );
     let address = format!(
@@ -283,7 +298,8 @@ fn person(seed: u64, c: usize, index: u64, today: NaiveDate) -> Option<DebtorUps
         rng.gen_range(1..12),
         VILLAGES.choose(&mut rng)?
     );
-    let email = email_for(&mut rng, &name, index).and_then(|e| sepakat_domain::Email::parse(&e).ok());
+    let email =
+        email_for(&mut rng, &name, index).and_then(|e| sepakat_domain::Email::parse(&e).ok());
     Some(DebtorUpsert {
         key: nik.as_str().to_string(),
         kind: DebtorKind::Person,
@@ -303,11 +319,19 @@ fn person(seed: u64, c: usize, index: u64, today: NaiveDate) -> Option<DebtorUps
 
 /// A business customer of the distributor, keyed by NPWP.
 fn company(seed: u64, c: usize, index: u64, _today: NaiveDate) -> Option<DebtorUpsert> {
-    let mut rng = stream(seed ^ 0xC0_4DA_11, c, index);
+    let mut rng = stream(seed ^ 0x0C04_DA11, c, index);
     let place = pick_place(&mut rng, index);
     let (city, _) = *place.cities.choose(&mut rng)?;
-    let npwp = Npwp::parse(&format!("{:015}", rng.gen_range(10_000_000_000_000u64..99_999_999_999_999))).ok()?;
-    let phone_text = format!("+628{}{:08}", rng.gen_range(11..14), rng.gen_range(0..100_000_000u32));
+    let npwp = Npwp::parse(&format!(
+        "{:015}",
+        rng.gen_range(10_000_000_000_000u64..99_999_999_999_999)
+    ))
+    .ok()?;
+    let phone_text = format!(
+        "+628{}{:08}",
+        rng.gen_range(11..14),
+        rng.gen_range(0..100_000_000u32)
+    );
     Some(DebtorUpsert {
         key: npwp.as_str().to_string(),
         kind: DebtorKind::Company,
@@ -342,9 +366,16 @@ struct Loan {
 }
 
 /// The last payment of an account that paid `k` instalments on time (None for none).
-fn paid_on(first_due: NaiveDate, instalment: Rupiah, k: u32, today: NaiveDate) -> Option<(NaiveDate, Rupiah)> {
+fn paid_on(
+    first_due: NaiveDate,
+    instalment: Rupiah,
+    k: u32,
+    today: NaiveDate,
+) -> Option<(NaiveDate, Rupiah)> {
     (k > 0).then(|| {
-        let due = first_due.checked_add_months(Months::new(k - 1)).unwrap_or(first_due);
+        let due = first_due
+            .checked_add_months(Months::new(k - 1))
+            .unwrap_or(first_due);
         (due.min(today), instalment)
     })
 }
@@ -367,21 +398,70 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
     use ProductType::*;
     let pct = |rng: &mut StdRng, lo: u32, hi: u32| Rate::from_bps(rng.gen_range(lo..=hi) / 25 * 25);
     let (principal, rate, tenor, method) = match product {
-        Kpr => (round_to(rng.gen_range(150_000_000..1_500_000_000), 1_000_000), pct(rng, 750, 1100), *[120u32, 180, 240].choose(rng).unwrap_or(&180), ScheduleMethod::Annuity),
-        Kkb if rng.gen_bool(0.6) => (round_to(rng.gen_range(15_000_000..35_000_000), 100_000), pct(rng, 600, 1200), *[12u32, 24, 36].choose(rng).unwrap_or(&24), ScheduleMethod::Flat),
-        Kkb => (round_to(rng.gen_range(120_000_000..350_000_000), 1_000_000), pct(rng, 500, 900), *[36u32, 48, 60].choose(rng).unwrap_or(&48), ScheduleMethod::Flat),
-        Kta => (round_to(rng.gen_range(5_000_000..200_000_000), 1_000_000), pct(rng, 1000, 2000), *[12u32, 24, 36, 48, 60].choose(rng).unwrap_or(&24), ScheduleMethod::Flat),
-        KartuKredit => (round_to(rng.gen_range(5_000_000..50_000_000), 1_000_000), Rate::from_bps(2100), 1, ScheduleMethod::Flat),
-        Paylater => (round_to(rng.gen_range(500_000..10_000_000), 100_000), pct(rng, 2400, 4800), *[1u32, 3, 6, 12].choose(rng).unwrap_or(&3), ScheduleMethod::Flat),
-        P2pCash => (round_to(rng.gen_range(1_000_000..15_000_000), 100_000), pct(rng, 3600, 9900), *[1u32, 2, 3, 6, 12].choose(rng).unwrap_or(&3), ScheduleMethod::Flat),
-        Multiguna => (round_to(rng.gen_range(10_000_000..150_000_000), 1_000_000), pct(rng, 1200, 2400), *[12u32, 24, 36, 48].choose(rng).unwrap_or(&24), ScheduleMethod::Flat),
-        Invoice => (round_to(rng.gen_range(5_000_000..500_000_000), 100_000), Rate::ZERO, 1, ScheduleMethod::Flat),
+        Kpr => (
+            round_to(rng.gen_range(150_000_000..1_500_000_000), 1_000_000),
+            pct(rng, 750, 1100),
+            *[120u32, 180, 240].choose(rng).unwrap_or(&180),
+            ScheduleMethod::Annuity,
+        ),
+        Kkb if rng.gen_bool(0.6) => (
+            round_to(rng.gen_range(15_000_000..35_000_000), 100_000),
+            pct(rng, 600, 1200),
+            *[12u32, 24, 36].choose(rng).unwrap_or(&24),
+            ScheduleMethod::Flat,
+        ),
+        Kkb => (
+            round_to(rng.gen_range(120_000_000..350_000_000), 1_000_000),
+            pct(rng, 500, 900),
+            *[36u32, 48, 60].choose(rng).unwrap_or(&48),
+            ScheduleMethod::Flat,
+        ),
+        Kta => (
+            round_to(rng.gen_range(5_000_000..200_000_000), 1_000_000),
+            pct(rng, 1000, 2000),
+            *[12u32, 24, 36, 48, 60].choose(rng).unwrap_or(&24),
+            ScheduleMethod::Flat,
+        ),
+        KartuKredit => (
+            round_to(rng.gen_range(5_000_000..50_000_000), 1_000_000),
+            Rate::from_bps(2100),
+            1,
+            ScheduleMethod::Flat,
+        ),
+        Paylater => (
+            round_to(rng.gen_range(500_000..10_000_000), 100_000),
+            pct(rng, 2400, 4800),
+            *[1u32, 3, 6, 12].choose(rng).unwrap_or(&3),
+            ScheduleMethod::Flat,
+        ),
+        P2pCash => (
+            round_to(rng.gen_range(1_000_000..15_000_000), 100_000),
+            pct(rng, 3600, 9900),
+            *[1u32, 2, 3, 6, 12].choose(rng).unwrap_or(&3),
+            ScheduleMethod::Flat,
+        ),
+        Multiguna => (
+            round_to(rng.gen_range(10_000_000..150_000_000), 1_000_000),
+            pct(rng, 1200, 2400),
+            *[12u32, 24, 36, 48].choose(rng).unwrap_or(&24),
+            ScheduleMethod::Flat,
+        ),
+        Invoice => (
+            round_to(rng.gen_range(5_000_000..500_000_000), 100_000),
+            Rate::ZERO,
+            1,
+            ScheduleMethod::Flat,
+        ),
     };
     let dpd = draw_dpd(rng);
     let n = i64::from(tenor);
     let share = Rupiah::new(principal.value() / n);
     let monthly_interest = rate.of(principal).mul_ratio(1, 12);
-    let paid = if tenor > 1 { rng.gen_range(0..tenor) } else { 0 };
+    let paid = if tenor > 1 {
+        rng.gen_range(0..tenor)
+    } else {
+        0
+    };
     let months = |k: u32| Months::new(k);
     // The due date the account is (or next will be) waiting for.
     let anchor = if dpd == 0 {
@@ -405,8 +485,14 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
     let instalment = if product == KartuKredit {
         outstanding.mul_ratio(5, 100).max(Rupiah::new(50_000))
     } else if method == ScheduleMethod::Annuity {
-        crate::import::instalment_for(&LoanTerms { principal, annual_rate: rate, tenor_months: tenor, first_due, method })
-            .unwrap_or(share + monthly_interest)
+        crate::import::instalment_for(&LoanTerms {
+            principal,
+            annual_rate: rate,
+            tenor_months: tenor,
+            first_due,
+            method,
+        })
+        .unwrap_or(share + monthly_interest)
     } else {
         share + monthly_interest
     };
@@ -415,12 +501,28 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
         ..Balance::default()
     };
     if dpd > 0 {
-        let elapsed = (today.year() - waiting.year()) * 12 + today.month() as i32 - waiting.month() as i32;
+        let elapsed =
+            (today.year() - waiting.year()) * 12 + today.month() as i32 - waiting.month() as i32;
         let due_count = u32::try_from(elapsed + 1).unwrap_or(1).max(1);
-        let missed = if revolving || product == KartuKredit { due_count } else { due_count.min(tenor - paid) };
-        let per_principal = if product == KartuKredit { instalment } else { share };
-        let interest = if method == ScheduleMethod::Annuity { (instalment - share).clamp_zero() } else if product == KartuKredit { Rate::from_bps(175).of(outstanding) } else { monthly_interest };
-        balance.arrears_principal = Rupiah::new(per_principal.value() * i64::from(missed)).min(outstanding);
+        let missed = if revolving || product == KartuKredit {
+            due_count
+        } else {
+            due_count.min(tenor - paid)
+        };
+        let per_principal = if product == KartuKredit {
+            instalment
+        } else {
+            share
+        };
+        let interest = if method == ScheduleMethod::Annuity {
+            (instalment - share).clamp_zero()
+        } else if product == KartuKredit {
+            Rate::from_bps(175).of(outstanding)
+        } else {
+            monthly_interest
+        };
+        balance.arrears_principal =
+            Rupiah::new(per_principal.value() * i64::from(missed)).min(outstanding);
         balance.arrears_interest = Rupiah::new(interest.value() * i64::from(missed));
         let overdue = balance.arrears_principal + balance.arrears_interest;
         let (daily, cap) = spec.penalty;
@@ -439,7 +541,13 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
         AccountStatus::Open
     };
     Loan {
-        terms: LoanTerms { principal, annual_rate: rate, tenor_months: tenor, first_due, method },
+        terms: LoanTerms {
+            principal,
+            annual_rate: rate,
+            tenor_months: tenor,
+            first_due,
+            method,
+        },
         instalment,
         opened_on,
         balance,
@@ -451,21 +559,48 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
 
 /// A few payments before the file date: the last instalments of a current account
 /// (prepaying principal), or a small part-payment of a delinquent one.
-fn historic_payments(rng: &mut StdRng, account_no: &str, loan: &Loan, today: NaiveDate) -> Vec<NewPaymentData> {
+fn historic_payments(
+    rng: &mut StdRng,
+    account_no: &str,
+    loan: &Loan,
+    today: NaiveDate,
+) -> Vec<NewPaymentData> {
     let at = |date: NaiveDate, rng: &mut StdRng| {
-        let time = NaiveTime::from_hms_opt(rng.gen_range(8..20), rng.gen_range(0..60), 0).unwrap_or(NaiveTime::MIN);
-        Zone::Wib.offset().from_local_datetime(&date.and_time(time)).single().map(|t| t.to_utc())
+        let time = NaiveTime::from_hms_opt(rng.gen_range(8..20), rng.gen_range(0..60), 0)
+            .unwrap_or(NaiveTime::MIN);
+        Zone::Wib
+            .offset()
+            .from_local_datetime(&date.and_time(time))
+            .single()
+            .map(|t| t.to_utc())
     };
-    let channel = |rng: &mut StdRng| ["transfer", "va", "teller", "qris", "autodebet"].choose(rng).copied().unwrap_or("va").to_string();
+    let channel = |rng: &mut StdRng| {
+        ["transfer", "va", "teller", "qris", "autodebet"]
+            .choose(rng)
+            .copied()
+            .unwrap_or("va")
+            .to_string()
+    };
     let mut out = Vec::new();
     match loan.balance.oldest_unpaid_due {
         None if loan.paid > 0 && loan.terms.tenor_months > 1 => {
             let count = loan.paid.min(rng.gen_range(1..=3));
             for j in 0..count {
                 let seq = loan.paid - count + j;
-                let due = loan.terms.first_due.checked_add_months(Months::new(seq)).unwrap_or(loan.terms.first_due);
-                let Some(paid_at) = at(due.min(today), rng) else { continue };
-                out.push(NewPaymentData { paid_at, amount: loan.instalment.min(loan.terms.principal), reference: format!("{account_no}-P{}", seq + 1), channel: channel(rng) });
+                let due = loan
+                    .terms
+                    .first_due
+                    .checked_add_months(Months::new(seq))
+                    .unwrap_or(loan.terms.first_due);
+                let Some(paid_at) = at(due.min(today), rng) else {
+                    continue;
+                };
+                out.push(NewPaymentData {
+                    paid_at,
+                    amount: loan.instalment.min(loan.terms.principal),
+                    reference: format!("{account_no}-P{}", seq + 1),
+                    channel: channel(rng),
+                });
             }
         }
         Some(oldest) if rng.gen_bool(0.5) => {
@@ -473,7 +608,12 @@ fn historic_payments(rng: &mut StdRng, account_no: &str, loan: &Loan, today: Nai
             let date = oldest + Duration::days(rng.gen_range(0..days));
             let amount = round_to(loan.instalment.value() * rng.gen_range(10..50) / 100, 1_000);
             if let Some(paid_at) = at(date, rng) {
-                out.push(NewPaymentData { paid_at, amount, reference: format!("{account_no}-PP1"), channel: channel(rng) });
+                out.push(NewPaymentData {
+                    paid_at,
+                    amount,
+                    reference: format!("{account_no}-PP1"),
+                    channel: channel(rng),
+                });
             }
         }
         _ => {}

@@ -14,9 +14,10 @@ mod places;
 use std::fmt;
 
 use chrono::NaiveDate;
-use sepakat_domain::{apply_payment, AllocationOrder, Zone};
+use sepakat_domain::{apply_payment, AllocationOrder};
 use sepakat_store::{
-    AccountUpsert, Actor, CreditorId, ImportSource, NewCreditor, PaymentUpsert, Store,
+    AccountStatus, AccountUpsert, Actor, CreditorId, ImportSource, NewCreditor, PaymentUpsert,
+    Store,
 };
 
 use crate::progress::Progress;
@@ -206,10 +207,17 @@ enum Version {
 /// The balance after posting an account's historic payments, as the store computes it.
 fn settled(generated: Generated, order: &AllocationOrder) -> AccountUpsert {
     let mut account = generated.before;
+    let zone = account.debtor.province.zone();
     for p in &generated.payments {
         let effect = apply_payment(&account.balance, p.amount, account.instalment, order);
         account.balance = effect.after;
-        account.last_payment = Some((Zone::Wib.local(p.paid_at).date(), p.amount));
+        if account.balance.total_outstanding().is_zero() {
+            account.status = AccountStatus::PaidOff;
+        }
+        let day = zone.local(p.paid_at).date();
+        if account.last_payment.is_none_or(|(last, _)| day >= last) {
+            account.last_payment = Some((day, p.amount));
+        }
     }
     account
 }
@@ -236,7 +244,7 @@ impl ImportSource<AccountUpsert> for DemoAccounts<'_> {
             self.options.today,
         );
         self.next += 1;
-        if self.next % 4096 == 0 || self.next == self.count {
+        if self.next & 4095 == 0 || self.next == self.count {
             self.progress.advance(self.done + self.next, 0);
         }
         Some(match &self.version {
@@ -292,7 +300,8 @@ impl ImportSource<PaymentUpsert> for DemoPayments<'_> {
     }
 
     fn reject(&mut self, row: u64, column: &str, message: String) {
-        self.refused.push(format!("row {row}, column {column}: {message}"));
+        self.refused
+            .push(format!("row {row}, column {column}: {message}"));
     }
 
     fn commit_wanted(&self) -> bool {

@@ -292,7 +292,7 @@ pub(crate) fn account_row(ctx: &mut RowCtx<'_>, today: NaiveDate) -> Option<Acco
     };
     let instalment = match instalment {
         Some(i) => i,
-        None => match super::schedule_shim::instalment_amount(&terms) {
+        None => match super::instalment_for(&terms) {
             Ok(i) => i,
             Err(message) => {
                 ctx.error(Col::Principal, message);

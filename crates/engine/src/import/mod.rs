@@ -11,7 +11,6 @@ mod column;
 mod payment;
 mod reader;
 mod row;
-mod schedule_shim;
 mod source;
 mod value;
 
@@ -32,8 +31,10 @@ use source::{Accounts, Payments, RowSource};
 pub const MAX_REPORTED_ERRORS: usize = source::MAX_ERRORS;
 
 /// The contractual instalment of a loan, as the importer derives it when a file omits it.
-pub(crate) fn instalment_for(terms: &sepakat_domain::LoanTerms) -> Result<sepakat_domain::Rupiah, String> {
-    schedule_shim::instalment_amount(terms)
+pub(crate) fn instalment_for(
+    terms: &sepakat_domain::LoanTerms,
+) -> Result<sepakat_domain::Rupiah, String> {
+    sepakat_domain::instalment_amount(terms).map_err(|e| e.to_string())
 }
 
 /// What a file holds.
@@ -297,11 +298,13 @@ pub fn import_file(
     };
     let findings = findings?;
     let outcome = outcome?;
+    // A rolled-back import wrote nothing, whatever the store counted on the way.
+    let written = |n: u64| if outcome.committed { n } else { 0 };
     Ok(ImportReport {
         rows_read: findings.rows_read,
-        inserted: outcome.inserted,
-        updated: outcome.updated,
-        unchanged: outcome.unchanged,
+        inserted: written(outcome.inserted),
+        updated: written(outcome.updated),
+        unchanged: written(outcome.unchanged),
         rejected: findings.rejected,
         errors: findings.errors,
         error_count: findings.error_count,

@@ -1,0 +1,10 @@
+//! Integration tests of the engine against a real (in-memory SQLite) store: one binary.
+
+mod engine {
+    pub mod accounts;
+    pub mod demo;
+    pub mod files;
+    pub mod payments;
+    pub mod support;
+    pub mod xlsx;
+}
