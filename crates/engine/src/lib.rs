@@ -4,6 +4,7 @@
 //! Everything here writes through the `Store` trait's bulk-import protocol, so the demo
 //! data and the benchmark exercise exactly the path real imports take.
 
+pub mod bench;
 pub mod demo;
 pub mod import;
 pub mod progress;

@@ -3,6 +3,7 @@
 mod engine {
     pub mod accounts;
     pub mod demo;
+    pub mod examples;
     pub mod files;
     pub mod payments;
     pub mod support;
