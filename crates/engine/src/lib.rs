@@ -1,1 +1,13 @@
-//! placeholder
+//! Batch work over the store: importing portfolios and payments from CSV/XLSX files,
+//! generating realistic demo data, and measuring import speed.
+//!
+//! Everything here writes through the `Store` trait's bulk-import protocol, so the demo
+//! data and the benchmark exercise exactly the path real imports take.
+
+pub mod bench;
+pub mod demo;
+pub mod import;
+pub mod progress;
+
+pub use import::{import_file, ImportError, ImportKind, ImportOptions, ImportReport, RowError};
+pub use progress::{NoProgress, Progress};

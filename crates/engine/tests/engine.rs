@@ -1,0 +1,11 @@
+//! Integration tests of the engine against a real (in-memory SQLite) store: one binary.
+
+mod engine {
+    pub mod accounts;
+    pub mod demo;
+    pub mod examples;
+    pub mod files;
+    pub mod payments;
+    pub mod support;
+    pub mod xlsx;
+}
