@@ -125,6 +125,10 @@ impl Default for Config {
                 dpd_buckets: BucketSet::default(),
                 allocation_order: AllocationOrder::default(),
             },
+            compliance: ComplianceConfig {
+                holidays_file: String::new(),
+                contact: ContactPolicy::default(),
+            },
             log: LogConfig {
                 filter: "info".into(),
             },

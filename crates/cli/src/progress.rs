@@ -48,28 +48,39 @@ impl CliProgress {
 const LINE_EVERY: Duration = Duration::from_secs(2);
 
 impl Progress for CliProgress {
-    fn start(&mut self, total_bytes: Option<u64>) {
+    fn start(&mut self, total_bytes: Option<u64>, total_rows: Option<u64>) {
+        // Bytes measure an input file; rows measure generated data.
+        let total_work = total_bytes.or(total_rows);
         match self {
             CliProgress::Bar(bar) => {
-                if let Some(t) = total_bytes {
+                if let Some(t) = total_work {
                     bar.set_length(t);
                 }
             }
-            CliProgress::Lines { total, .. } => *total = total_bytes,
+            CliProgress::Lines { total, .. } => *total = total_work,
+        }
+    }
+
+    fn stage(&mut self, name: &str) {
+        match self {
+            CliProgress::Bar(bar) => bar.set_message(name.to_string()),
+            CliProgress::Lines { what, .. } => eprintln!("{what}: {name}"),
         }
     }
 
     fn advance(&mut self, rows_done: u64, bytes_done: u64) {
         match self {
-            CliProgress::Bar(bar) => bar.set_position(bytes_done),
+            CliProgress::Bar(bar) => {
+                bar.set_position(if bytes_done > 0 { bytes_done } else { rows_done })
+            }
             CliProgress::Lines { what, last, total } => {
                 if last.elapsed() >= LINE_EVERY {
                     *last = Instant::now();
                     match total {
-                        Some(t) if *t > 0 => eprintln!(
-                            "{what}: {rows_done} rows ({}%)",
-                            bytes_done.saturating_mul(100) / *t
-                        ),
+                        Some(t) if *t > 0 => {
+                            let done = if bytes_done > 0 { bytes_done } else { rows_done };
+                            eprintln!("{what}: {rows_done} rows ({}%)", done.saturating_mul(100) / *t)
+                        }
                         _ => eprintln!("{what}: {rows_done} rows"),
                     }
                 }
