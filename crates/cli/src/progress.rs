@@ -70,16 +70,25 @@ impl Progress for CliProgress {
 
     fn advance(&mut self, rows_done: u64, bytes_done: u64) {
         match self {
-            CliProgress::Bar(bar) => {
-                bar.set_position(if bytes_done > 0 { bytes_done } else { rows_done })
-            }
+            CliProgress::Bar(bar) => bar.set_position(if bytes_done > 0 {
+                bytes_done
+            } else {
+                rows_done
+            }),
             CliProgress::Lines { what, last, total } => {
                 if last.elapsed() >= LINE_EVERY {
                     *last = Instant::now();
                     match total {
                         Some(t) if *t > 0 => {
-                            let done = if bytes_done > 0 { bytes_done } else { rows_done };
-                            eprintln!("{what}: {rows_done} rows ({}%)", done.saturating_mul(100) / *t)
+                            let done = if bytes_done > 0 {
+                                bytes_done
+                            } else {
+                                rows_done
+                            };
+                            eprintln!(
+                                "{what}: {rows_done} rows ({}%)",
+                                done.saturating_mul(100) / *t
+                            )
                         }
                         _ => eprintln!("{what}: {rows_done} rows"),
                     }

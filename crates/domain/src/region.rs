@@ -3,7 +3,9 @@
 //! A debtor's local time decides when contact is allowed, so every province maps to one
 //! zone: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -142,14 +144,9 @@ impl Province {
             .strip_prefix("provinsi ")
             .or_else(|| norm.strip_prefix("prov "))
             .unwrap_or(&norm);
-        Province::ALL
-            .iter()
+        lookup_table()
+            .get(norm)
             .copied()
-            .find(|p| {
-                normalise(p.name()) == norm
-                    || p.aliases().contains(&norm)
-                    || norm.parse::<u8>().ok() == Some(p.code())
-            })
             .ok_or_else(|| ProvinceError(text.to_string()))
     }
 
@@ -157,6 +154,23 @@ impl Province {
     pub fn from_code(code: u8) -> Option<Province> {
         Province::ALL.iter().copied().find(|p| p.code() == code)
     }
+}
+
+/// Every accepted spelling (normalised name, alias, two-digit code) → province, built once:
+/// imports parse a province on every row.
+fn lookup_table() -> &'static HashMap<String, Province> {
+    static TABLE: OnceLock<HashMap<String, Province>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        for &p in Province::ALL {
+            table.insert(normalise(p.name()), p);
+            table.insert(p.code().to_string(), p);
+            for alias in p.aliases() {
+                table.insert((*alias).to_string(), p);
+            }
+        }
+        table
+    })
 }
 
 fn normalise(text: &str) -> String {

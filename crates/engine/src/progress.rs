@@ -2,8 +2,9 @@
 //! draw a bar on a terminal or print plain lines in a log without the engine knowing which.
 
 /// Receives progress from a batch job. Calls come from the job's thread, in order:
-/// `start`, any number of `stage`/`advance`, then `finish`.
-pub trait Progress {
+/// `start`, any number of `stage`/`advance`, then `finish`. Imports validate on a second
+/// thread, so a `Progress` must be `Send`.
+pub trait Progress: Send {
     /// The job begins; totals are given when known (bytes of an input file, or rows
     /// to generate).
     fn start(&mut self, total_bytes: Option<u64>, total_rows: Option<u64>);

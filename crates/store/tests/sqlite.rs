@@ -150,6 +150,60 @@ mod sqlite_only {
         );
     }
 
+    fn index_names(path: &str) -> Vec<String> {
+        let conn = rusqlite::Connection::open(path).expect("open raw");
+        let mut names: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("names");
+        names.sort();
+        names
+    }
+
+    fn bulk_rows(n: u32) -> Vec<sepakat_store::AccountUpsert> {
+        (0..n)
+            .map(|i| {
+                let debtor = person(&format!("CIF{i:07}"), "Debitur", i % 9999 + 1);
+                account(u64::from(i) + 2, &format!("ACC-{i:08}"), debtor)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bulk_import_rebuilds_every_index_and_a_refused_one_keeps_them() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bulk.db");
+        let path = path.to_str().expect("utf-8 path");
+        let store = SqliteStore::open(path).expect("open");
+        store.migrate().expect("migrate");
+        let a = creditor(&store, "BANKA");
+        let before = index_names(path);
+        assert!(before.iter().any(|n| n == "debtors_by_nik"), "{before:?}");
+
+        // Large enough to cross the bulk threshold (50,000 rows).
+        let mut refused = VecSource::dry_run(bulk_rows(60_000));
+        let outcome = store.import_accounts(a.id, &Actor::system("cli"), &mut refused);
+        assert!(!outcome.expect("dry run").committed);
+        assert_eq!(index_names(path), before);
+
+        let outcome = import(&store, a.id, bulk_rows(60_000));
+        assert_eq!(outcome.inserted, 60_000);
+        assert_eq!(index_names(path), before);
+        let query = sepakat_store::AccountQuery {
+            text: Some(nik(5).as_str().to_string()),
+            limit: 500,
+            ..Default::default()
+        };
+        let found = store.search_accounts(a.id, &query).expect("search by NIK");
+        assert!(!found.is_empty());
+        assert!(found
+            .iter()
+            .all(|item| item.nik_masked.as_deref() == Some(&nik(5).masked()[..])));
+    }
+
     /// CPU seconds this thread has used (Linux), so a busy machine does not distort the
     /// figure; None elsewhere.
     fn thread_cpu_seconds() -> Option<f64> {

@@ -12,7 +12,12 @@ use crate::config::Config;
 
 /// Prints the gate's decision for one contact.
 pub fn run(config: &Config, cmd: GateCommand) -> Result<ExitCode> {
-    let GateCommand::Check { province, at, channel, consent } = cmd;
+    let GateCommand::Check {
+        province,
+        at,
+        channel,
+        consent,
+    } = cmd;
     let zone = Province::parse(&province).context("--province")?.zone();
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(&at)
         .with_context(|| format!("--at {at:?} is not an RFC 3339 instant"))?
@@ -25,7 +30,10 @@ pub fn run(config: &Config, cmd: GateCommand) -> Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let request = ContactRequest { consents: &consents, ..ContactRequest::new(at, zone, channel) };
+    let request = ContactRequest {
+        consents: &consents,
+        ..ContactRequest::new(at, zone, channel)
+    };
     let decision = gate.check(&request);
     println!("{}", serde_json::to_string(&decision.view(zone))?);
     Ok(ExitCode::SUCCESS)

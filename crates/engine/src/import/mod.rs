@@ -9,6 +9,7 @@
 mod account;
 mod column;
 mod payment;
+mod pipeline;
 mod reader;
 mod row;
 mod source;
@@ -278,7 +279,8 @@ pub fn import_file(
                 options.skip_invalid,
                 progress,
             );
-            let outcome = store.import_accounts(creditor.id, actor, &mut src);
+            let outcome =
+                pipeline::pipelined(&mut src, |s| store.import_accounts(creditor.id, actor, s));
             (outcome, src.finish(path, format))
         }
         ImportKind::Payments => {
@@ -291,8 +293,10 @@ pub fn import_file(
                 options.skip_invalid,
                 progress,
             );
-            let outcome =
-                store.import_payments(creditor.id, actor, &options.allocation_order, &mut src);
+            let order = &options.allocation_order;
+            let outcome = pipeline::pipelined(&mut src, |s| {
+                store.import_payments(creditor.id, actor, order, s)
+            });
             (outcome, src.finish(path, format))
         }
     };

@@ -13,7 +13,7 @@ use csv::StringRecord;
 use super::ImportError;
 
 /// A source of rows numbered as a spreadsheet shows them (the header is row 1).
-pub(crate) trait RowReader {
+pub(crate) trait RowReader: Send {
     /// Reads the next row into `record`; returns its row number, or None at the end.
     fn next_row(&mut self, record: &mut StringRecord) -> Result<Option<u64>, ImportError>;
     /// Bytes read so far (0 when unknown).

@@ -173,6 +173,8 @@ impl<'a, K: RowKind> RowSource<'a, K> {
                 }
             }
         }
+        // Validation and the store report on different threads; show errors in file order.
+        self.errors.sort_by_key(|e| e.row);
         Ok(Findings {
             rows_read: self.rows_read,
             rejected: self.rejected,

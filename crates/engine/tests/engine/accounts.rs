@@ -319,7 +319,7 @@ fn invalid_values_name_row_column_and_reason() {
     assert_refused(
         &report,
         &[
-            "row 3, column nik: \"3201xx\" holds a character that is not a digit",
+            "row 3, column nik: \"3201xx\" is not 16 digits",
             "row 4, column no_hp: \"12345\" is not an Indonesian phone number (e.g. 0812-3456-7890 or +62 812 3456 7890)",
             "row 5, column plafon: \"12.000.000,50\" has sen (decimals); amounts are whole rupiah",
             "row 6, column tanggal_akad: \"31/02/2026\" is not a date (use YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY)",
@@ -401,7 +401,7 @@ fn skip_invalid_writes_valid_rows_and_the_rejected_file() {
         "{}",
         lines[1]
     );
-    assert!(lines[2].ends_with(",\"nik: \"\"3201xx\"\" holds a character that is not a digit\""));
+    assert!(lines[2].ends_with(",\"nik: \"\"3201xx\"\" is not 16 digits\""));
     let numbers: Vec<String> = accounts(&*store, creditor)
         .into_iter()
         .map(|a| a.account_no)

@@ -126,8 +126,8 @@ fn configure(conn: &Connection, writer: bool) -> StoreResult<()> {
         let _mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // 64 MiB of page cache keeps large imports off the disk until commit.
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        // 128 MiB of page cache keeps the unique indexes of a large import in memory.
+        conn.pragma_update(None, "cache_size", -131_072)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
     } else {
         conn.pragma_update(None, "query_only", "ON")?;
