@@ -451,7 +451,7 @@ mod tests {
         assert!(Phone::parse("08abc").is_err());
         assert_eq!(
             Phone::parse("081234567890").unwrap().masked(),
-            "+62812***7890"
+            "+62812****7890"
         );
     }
 

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod kolektibilitas;
 pub mod money;
 pub mod penalty;
+pub mod policy;
 pub mod product;
 pub mod rate;
 pub mod region;
@@ -29,8 +30,12 @@ pub use identity::{Email, Gender, Nik, NikError, Npwp, Phone};
 pub use kolektibilitas::{Kolektibilitas, Regime};
 pub use money::{MoneyError, Rupiah};
 pub use penalty::PenaltyPolicy;
+pub use policy::Policy;
 pub use product::ProductType;
 pub use rate::Rate;
 pub use region::{Province, Zone};
 pub use role::Role;
-pub use schedule::{Instalment, LoanTerms, ScheduleMethod};
+pub use schedule::{
+    due_date, generate, instalment_amount, Instalment, LoanTerms, ScheduleError, ScheduleMethod,
+};
+pub use terbilang::terbilang_rupiah;

@@ -1,0 +1,61 @@
+//! Schema migrations: numbered SQL files embedded at compile time, applied in order, each in
+//! its own `BEGIN IMMEDIATE` transaction and recorded in `schema_migrations`.
+//!
+//! `BEGIN IMMEDIATE` takes the write lock before checking whether a migration is applied,
+//! so two processes migrating the same file at once apply each migration exactly once.
+//! An applied migration is never edited; a change is a new file.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use crate::{StoreError, StoreResult};
+
+/// Every migration, in order: (version, name, SQL).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial",
+    include_str!("../../migrations/sqlite/0001_initial.sql"),
+)];
+
+/// Applies the migrations this database lacks.
+pub(crate) fn apply(conn: &mut Connection) -> StoreResult<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT    NOT NULL,
+             applied_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         )",
+    )?;
+    let newest_known = MIGRATIONS.last().map_or(0, |m| m.0);
+    let newest_applied: Option<i64> = conn
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    if let Some(applied) = newest_applied.filter(|v| *v > newest_known) {
+        return Err(StoreError::Other(format!(
+            "sqlite: the database has schema version {applied}, newer than this program's \
+             {newest_known}; upgrade Sepakat"
+        )));
+    }
+    for (version, name, sql) in MIGRATIONS {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let applied: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+            [version],
+            |r| r.get(0),
+        )?;
+        if !applied {
+            tx.execute_batch(sql).map_err(|e| {
+                StoreError::Other(format!("sqlite: migration {version} ({name}) failed: {e}"))
+            })?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                rusqlite::params![version, name],
+            )?;
+            tracing::info!(version, name, "applied SQLite migration");
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}

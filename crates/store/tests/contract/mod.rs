@@ -1,0 +1,98 @@
+//! The contract every `Store` backend must keep, as plain functions over `&dyn Store`.
+//!
+//! A backend's test file runs all of them with `contract_tests!(make_fixture)`, where
+//! `make_fixture()` returns `Option<F>` for some `F: Fixture` holding a fresh, migrated,
+//! empty store (None skips the test, e.g. when no PostgreSQL URL is configured).
+//! Each function states one rule in its name.
+
+#![allow(dead_code)] // each backend's test binary uses the whole suite through the macro
+
+pub mod fixtures;
+mod import;
+mod isolation;
+mod payment;
+mod portfolio;
+mod search;
+mod tenant;
+
+pub use import::*;
+pub use isolation::*;
+pub use payment::*;
+pub use portfolio::*;
+pub use search::*;
+pub use tenant::*;
+
+use sepakat_store::Store;
+
+/// Something holding a fresh store for one test (and whatever keeps it alive).
+pub trait Fixture {
+    /// The store under test.
+    fn store(&self) -> &dyn Store;
+}
+
+/// Generates one `#[test]` per contract function, each on a fresh fixture from `$make`.
+#[macro_export]
+macro_rules! contract_tests {
+    ($make:path) => {
+        $crate::contract_tests!(@each $make;
+            migrate_twice_is_harmless,
+            creditor_is_created_and_found_by_code_and_id,
+            duplicate_creditor_code_is_a_conflict,
+            creditors_are_listed_by_code,
+            creditor_creation_is_audited,
+            user_is_created_with_credentials_and_creditors,
+            duplicate_username_is_a_conflict,
+            user_without_creditor_is_refused,
+            unknown_username_has_no_credentials,
+            failed_logins_count_up_and_lock_and_success_resets,
+            logins_are_audited_for_the_users_creditors_only,
+            session_is_found_until_it_expires,
+            deleted_session_is_gone,
+            session_for_unknown_user_is_refused,
+            api_token_finds_its_user,
+            duplicate_api_token_is_a_conflict,
+            import_inserts_then_reimport_updates_without_duplicates,
+            import_counts_a_repeated_account_number_in_one_file_as_an_update,
+            import_keeps_every_field_of_account_and_debtor,
+            import_joins_accounts_with_the_same_debtor_key,
+            import_without_commit_writes_nothing,
+            import_is_audited_once_with_counts_and_no_personal_data,
+            empty_import_commits_with_zero_counts,
+            payment_import_rejects_unknown_accounts_and_skips_known_references,
+            payment_import_without_commit_writes_nothing,
+            post_payment_allocates_fees_penalty_interest_principal_and_audits,
+            post_payment_follows_a_custom_allocation_order,
+            duplicate_payment_reference_is_a_conflict,
+            non_positive_payment_is_refused_and_stores_nothing,
+            payment_of_everything_owed_marks_the_account_paid_off,
+            reversal_restores_the_balance_and_points_at_the_original,
+            double_reversal_and_reversing_a_reversal_are_conflicts,
+            reversing_a_payoff_reopens_the_account,
+            reversing_an_unknown_payment_is_not_found,
+            search_finds_by_name_part_in_any_case,
+            search_finds_by_account_number_prefix,
+            search_finds_by_full_nik,
+            search_finds_by_phone_in_any_format,
+            search_masks_nik_and_phone,
+            search_orders_most_overdue_first_and_undated_last,
+            search_filters_by_product_and_open_status,
+            search_caps_limit_and_pages_with_offset,
+            search_treats_wildcards_in_text_literally,
+            creditor_cannot_read_another_creditors_account,
+            creditor_cannot_touch_another_creditors_payments,
+            creditor_cannot_see_another_creditors_audit_or_search_results,
+            same_account_number_and_reference_may_exist_under_two_creditors,
+            portfolio_groups_open_accounts_by_product_and_dpd,
+            audit_trail_of_an_account_lists_newest_first_within_limit,
+        );
+    };
+    (@each $make:path; $($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            match $make() {
+                Some(fixture) => contract::$name(contract::Fixture::store(&fixture)),
+                None => eprintln!("skipped: no store configured for this backend"),
+            }
+        }
+    )*};
+}
