@@ -1,9 +1,12 @@
-//! The PostgreSQL backend against a real server.
+//! The store contract run against PostgreSQL, plus PostgreSQL-specific checks: concurrent
+//! migration, schema isolation, and batched COPY imports.
 //!
 //! Runs only when `SEPAKAT_TEST_DATABASE_URL` names a database, e.g.
 //! `SEPAKAT_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo test -p sepakat-store`;
 //! otherwise every test prints a skip message and passes. Each test gets its own fresh
 //! schema (dropped afterwards), so tests run in parallel without sharing tables.
+
+mod contract;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -33,6 +36,14 @@ impl Drop for PgFixture {
         }
     }
 }
+
+impl contract::Fixture for PgFixture {
+    fn store(&self) -> &dyn Store {
+        &self.store
+    }
+}
+
+contract_tests!(fixture);
 
 fn unique_schema() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);

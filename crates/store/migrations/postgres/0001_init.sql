@@ -4,7 +4,7 @@
 
 CREATE TABLE creditors (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    code        TEXT NOT NULL UNIQUE,
+    code        TEXT COLLATE "C" NOT NULL UNIQUE,
     name        TEXT NOT NULL,
     regime      JSONB NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
@@ -47,7 +47,7 @@ CREATE TABLE api_tokens (
 CREATE TABLE debtors (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     creditor_id  BIGINT NOT NULL REFERENCES creditors (id),
-    debtor_key   TEXT NOT NULL,
+    debtor_key   TEXT COLLATE "C" NOT NULL,
     kind         TEXT NOT NULL,
     name         TEXT NOT NULL,
     nik          TEXT,
@@ -60,16 +60,19 @@ CREATE TABLE debtors (
     city         TEXT,
     province     SMALLINT NOT NULL,
     employer     TEXT,
-    UNIQUE (creditor_id, debtor_key)
+    UNIQUE (creditor_id, debtor_key),
+    -- Target of the accounts' tenant-checking foreign key.
+    UNIQUE (creditor_id, id)
 );
 CREATE INDEX debtors_nik ON debtors (creditor_id, nik) WHERE nik IS NOT NULL;
 CREATE INDEX debtors_phone ON debtors (creditor_id, phone) WHERE phone IS NOT NULL;
 
 CREATE TABLE accounts (
     id                     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    creditor_id            BIGINT NOT NULL REFERENCES creditors (id),
-    account_no             TEXT NOT NULL,
-    debtor_id              BIGINT NOT NULL REFERENCES debtors (id),
+    creditor_id            BIGINT NOT NULL,
+    -- Byte order ("C"), as in SQLite: the unique index then also serves prefix search.
+    account_no             TEXT COLLATE "C" NOT NULL,
+    debtor_id              BIGINT NOT NULL,
     product                TEXT NOT NULL,
     principal              BIGINT NOT NULL,
     annual_rate_ppm        INTEGER NOT NULL,
@@ -84,15 +87,22 @@ CREATE TABLE accounts (
     penalty                BIGINT NOT NULL,
     fees                   BIGINT NOT NULL,
     oldest_unpaid_due      DATE,
+    -- Everything owed (Balance::total_outstanding), for sorting and summing lists.
+    total_outstanding      BIGINT GENERATED ALWAYS AS
+                               (outstanding_principal + arrears_interest + penalty + fees) STORED,
     last_payment_on        DATE,
     last_payment_amount    BIGINT,
     status                 TEXT NOT NULL,
-    UNIQUE (creditor_id, account_no)
+    UNIQUE (creditor_id, account_no),
+    -- One key checks both that the debtor exists and that it is the same creditor's (the
+    -- creditor's existence follows from the debtor's own foreign key), and one foreign-key
+    -- check per row instead of two keeps bulk imports fast.
+    FOREIGN KEY (creditor_id, debtor_id) REFERENCES debtors (creditor_id, id)
 );
-CREATE INDEX accounts_debtor ON accounts (debtor_id);
 -- The worklist order: oldest unpaid due first, then account number.
-CREATE INDEX accounts_worklist ON accounts (creditor_id, oldest_unpaid_due, account_no COLLATE "C");
-CREATE INDEX accounts_number_prefix ON accounts (creditor_id, account_no text_pattern_ops);
+CREATE INDEX accounts_worklist ON accounts (creditor_id, oldest_unpaid_due, account_no);
+-- Few indexes on accounts on purpose: each one slows bulk imports. The portfolio overview
+-- reads the creditor's rows through the worklist index.
 
 CREATE TABLE payments (
     id                        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -100,7 +110,7 @@ CREATE TABLE payments (
     account_id                BIGINT NOT NULL REFERENCES accounts (id),
     paid_at                   TIMESTAMPTZ NOT NULL,
     amount                    BIGINT NOT NULL,
-    reference                 TEXT NOT NULL,
+    reference                 TEXT COLLATE "C" NOT NULL,
     channel                   TEXT NOT NULL,
     alloc_fees                BIGINT NOT NULL,
     alloc_penalty             BIGINT NOT NULL,
@@ -108,12 +118,16 @@ CREATE TABLE payments (
     alloc_principal           BIGINT NOT NULL,
     alloc_excess              BIGINT NOT NULL,
     instalments_cleared       INTEGER NOT NULL,
+    -- The part of alloc_principal that prepaid principal not yet due (the rest paid
+    -- arrears); a reversal needs it to put the arrears back.
+    prepaid_principal         BIGINT NOT NULL,
     -- The account's oldest unpaid due date before this entry, so a reversal restores it.
     oldest_unpaid_due_before  DATE,
     reverses                  BIGINT UNIQUE REFERENCES payments (id),
     reason                    TEXT
 );
 CREATE INDEX payments_account ON payments (account_id, paid_at, id);
+CREATE INDEX payments_creditor ON payments (creditor_id, id);
 -- A payment reference is unique per creditor; a reversal repeats its payment's reference.
 CREATE UNIQUE INDEX payments_reference ON payments (creditor_id, reference) WHERE reverses IS NULL;
 

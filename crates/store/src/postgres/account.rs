@@ -19,21 +19,17 @@ use crate::{
 /// The most rows one search returns.
 const MAX_LIMIT: u32 = 500;
 
-/// Total outstanding as SQL: all principal plus overdue interest, penalty and fees
-/// (`Balance::total_outstanding`).
-const OUTSTANDING: &str = "(a.outstanding_principal + a.arrears_interest + a.penalty + a.fees)";
-
 /// Accounts matching a query, oldest unpaid due first, then by account number.
 pub(super) fn search(
     client: &mut impl GenericClient,
     creditor: CreditorId,
     query: &AccountQuery,
 ) -> StoreResult<Vec<AccountListItem>> {
-    let mut sql = format!(
+    let mut sql = String::from(
         "SELECT a.id, a.account_no, d.name, d.nik, d.phone, d.province, a.product,
-                {OUTSTANDING} AS outstanding, a.oldest_unpaid_due, a.status
+                a.total_outstanding AS outstanding, a.oldest_unpaid_due, a.status
          FROM accounts a JOIN debtors d ON d.id = a.debtor_id
-         WHERE a.creditor_id = $1"
+         WHERE a.creditor_id = $1",
     );
     let mut params: Vec<Box<dyn ToSql + Sync>> = vec![Box::new(creditor.0)];
     let text = query.text.as_deref().map(str::trim).unwrap_or("");
@@ -49,8 +45,7 @@ pub(super) fn search(
         if let Ok(nik) = Nik::parse(text) {
             params.push(Box::new(nik.as_str().to_string()));
             alternatives.push(format!("d.nik = ${}", params.len()));
-        }
-        if let Ok(phone) = Phone::parse(text) {
+        } else if let Ok(phone) = Phone::parse(text) {
             params.push(Box::new(phone.as_str().to_string()));
             alternatives.push(format!("d.phone = ${}", params.len()));
         }
@@ -63,10 +58,15 @@ pub(super) fn search(
     if query.open_only {
         sql.push_str(" AND a.status = 'open'");
     }
-    params.push(Box::new(i64::from(query.limit.min(MAX_LIMIT))));
+    // No limit (0) means the cap.
+    let limit = match query.limit {
+        0 => MAX_LIMIT,
+        n => n.min(MAX_LIMIT),
+    };
+    params.push(Box::new(i64::from(limit)));
     params.push(Box::new(i64::from(query.offset)));
     sql.push_str(&format!(
-        " ORDER BY a.oldest_unpaid_due ASC NULLS LAST, a.account_no COLLATE \"C\"
+        " ORDER BY a.oldest_unpaid_due ASC NULLS LAST, a.account_no
           LIMIT ${} OFFSET ${}",
         params.len() - 1,
         params.len()
@@ -207,25 +207,24 @@ pub(super) fn decode_detail(row: &Row) -> StoreResult<AccountDetail> {
     })
 }
 
-/// Open accounts grouped by product and DPD on `as_of`, by product code then DPD.
+/// Open accounts grouped by product and DPD on `as_of`, in `ProductType` order then DPD.
 pub(super) fn portfolio_by_dpd(
     client: &mut impl GenericClient,
     creditor: CreditorId,
     as_of: NaiveDate,
 ) -> StoreResult<Vec<PortfolioGroup>> {
     // DPD as `Dpd::as_of`: days since the oldest unpaid due date, 0 if none or not past.
-    let sql = format!(
+    let sql = String::from(
         "SELECT a.product,
                 CASE WHEN a.oldest_unpaid_due IS NULL OR a.oldest_unpaid_due >= $2 THEN 0
                      ELSE $2 - a.oldest_unpaid_due END AS dpd,
                 count(*) AS accounts,
-                sum({OUTSTANDING})::BIGINT AS outstanding
+                sum(a.total_outstanding)::BIGINT AS outstanding
          FROM accounts a
          WHERE a.creditor_id = $1 AND a.status = $3
-         GROUP BY 1, 2
-         ORDER BY a.product COLLATE \"C\", 2"
+         GROUP BY 1, 2",
     );
-    client
+    let mut groups = client
         .query(&sql, &[&creditor.0, &as_of, &AccountStatus::Open.code()])
         .map_err(db_err("grouping the portfolio by DPD"))?
         .iter()
@@ -239,5 +238,8 @@ pub(super) fn portfolio_by_dpd(
                 outstanding: Rupiah::new(get(row, "outstanding")?),
             })
         })
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    // The enum's order, not the codes' alphabetical order.
+    groups.sort_by_key(|g| (g.product, g.dpd));
+    Ok(groups)
 }

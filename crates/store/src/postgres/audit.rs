@@ -7,9 +7,6 @@ use super::codec::get;
 use super::db_err;
 use crate::{Actor, AuditEntry, CreditorId, EntityRef, NewAudit, StoreError, StoreResult, UserId};
 
-/// The most entries one `audit_trail` call returns.
-const MAX_TRAIL: u32 = 1_000;
-
 /// Appends an entry (inside the caller's transaction when given one).
 pub(super) fn record(client: &mut impl GenericClient, entry: &NewAudit) -> StoreResult<()> {
     client
@@ -39,7 +36,7 @@ pub(super) fn trail(
     entity: &EntityRef,
     limit: u32,
 ) -> StoreResult<Vec<AuditEntry>> {
-    let limit = i64::from(limit.min(MAX_TRAIL));
+    let limit = i64::from(limit);
     let rows = client
         .query(
             "SELECT id, creditor_id, at, actor_user, actor_name, action, entity_kind,

@@ -1,13 +1,13 @@
 //! Payments and reversals: each moves an account's balance in one transaction with its
 //! audit entry. A reversal is a new negative entry pointing at its payment, never an edit.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use postgres::{Client, GenericClient, Row, Transaction};
-use sepakat_domain::{Allocation, AllocationOrder, Balance, Rupiah};
+use sepakat_domain::{Allocation, AllocationOrder, Balance, Province, Rupiah};
 
 use super::account::decode_balance;
 use super::audit;
-use super::codec::{get, get_parsed, get_u32, parse_status, to_i32};
+use super::codec::{get, get_parsed, get_province, get_u32, parse_status, to_i32};
 use super::db_err;
 use crate::{
     AccountId, AccountStatus, Actor, CreditorId, EntityRef, NewAudit, NewPayment, NewPaymentData,
@@ -23,18 +23,22 @@ const PAYMENT_COLUMNS: &str = "p.id, p.account_id, p.paid_at, p.amount, p.refere
 pub(super) struct LockedAccount {
     /// Id.
     pub id: AccountId,
-    /// Account number (for audit details).
-    pub account_no: String,
     /// Balance before the movement.
     pub balance: Balance,
     /// Contractual instalment.
     pub instalment: Rupiah,
     /// Status before the movement.
     pub status: AccountStatus,
+    /// The debtor's province: its time zone decides the calendar day of a payment.
+    pub province: Province,
 }
 
-const LOCK_COLUMNS: &str = "a.id, a.account_no, a.outstanding_principal, a.arrears_principal,
-    a.arrears_interest, a.penalty, a.fees, a.oldest_unpaid_due, a.instalment, a.status";
+const LOCK_COLUMNS: &str = "a.id, a.outstanding_principal, a.arrears_principal,
+    a.arrears_interest, a.penalty, a.fees, a.oldest_unpaid_due, a.instalment, a.status,
+    d.province";
+
+/// The accounts-with-debtor join the lock statements read; only the account row is locked.
+const LOCK_FROM: &str = "accounts a JOIN debtors d ON d.id = a.debtor_id";
 
 /// Locks an account of the creditor by id (None if it is not theirs or does not exist).
 pub(super) fn lock_by_id(
@@ -43,7 +47,8 @@ pub(super) fn lock_by_id(
     id: AccountId,
 ) -> StoreResult<Option<LockedAccount>> {
     let sql = format!(
-        "SELECT {LOCK_COLUMNS} FROM accounts a WHERE a.creditor_id = $1 AND a.id = $2 FOR UPDATE"
+        "SELECT {LOCK_COLUMNS} FROM {LOCK_FROM}
+         WHERE a.creditor_id = $1 AND a.id = $2 FOR UPDATE OF a"
     );
     tx.query_opt(&sql, &[&creditor.0, &id.0])
         .map_err(db_err("locking an account"))?
@@ -54,8 +59,8 @@ pub(super) fn lock_by_id(
 /// The statement that locks an account of a creditor by number (prepared once per import).
 pub(super) fn lock_by_number_sql() -> String {
     format!(
-        "SELECT {LOCK_COLUMNS} FROM accounts a
-         WHERE a.creditor_id = $1 AND a.account_no = $2 FOR UPDATE"
+        "SELECT {LOCK_COLUMNS} FROM {LOCK_FROM}
+         WHERE a.creditor_id = $1 AND a.account_no = $2 FOR UPDATE OF a"
     )
 }
 
@@ -63,14 +68,18 @@ pub(super) fn lock_by_number_sql() -> String {
 pub(super) fn decode_locked(row: &Row) -> StoreResult<LockedAccount> {
     Ok(LockedAccount {
         id: AccountId(get(row, "id")?),
-        account_no: get(row, "account_no")?,
         balance: decode_balance(row)?,
         instalment: Rupiah::new(get(row, "instalment")?),
         status: get_parsed(row, "status", parse_status)?,
+        province: get_province(row, "province")?,
     })
 }
 
-/// Posts one payment by hand.
+/// Whether the creditor already used a payment reference (reversals repeat theirs).
+pub(super) const REFERENCE_USED: &str = "SELECT 1 FROM payments
+    WHERE creditor_id = $1 AND reference = $2 AND reverses IS NULL";
+
+/// Posts one payment by hand and audits it on the account.
 pub(super) fn post(
     client: &mut Client,
     creditor: CreditorId,
@@ -78,47 +87,107 @@ pub(super) fn post(
     order: &AllocationOrder,
     actor: &Actor,
 ) -> StoreResult<Payment> {
-    check_amount(&payment.data)?;
-    let context = format!("payment {}", payment.data.reference);
+    let data = &payment.data;
+    let context = format!("payment {}", data.reference);
     let mut tx = client.transaction().map_err(db_err(&context))?;
     let account = lock_by_id(&mut tx, creditor, payment.account)?
         .ok_or_else(|| StoreError::NotFound(format!("account {}", payment.account)))?;
-    let posted = apply(&mut tx, creditor, &account, &payment.data, order, actor)?;
+    let used = tx
+        .query_opt(REFERENCE_USED, &[&creditor.0, &data.reference])
+        .map_err(db_err(&context))?;
+    if used.is_some() {
+        return Err(already_posted(&data.reference));
+    }
+    let posted = apply(&mut tx, creditor, &account, data, order)?;
+    audit::record(
+        &mut tx,
+        &NewAudit {
+            creditor: Some(creditor),
+            // The trait passes no clock; the entry records when the posting was written.
+            at: Utc::now(),
+            actor: actor.clone(),
+            action: "payment.posted".into(),
+            entity: EntityRef::new("account", account.id),
+            detail: serde_json::json!({
+                "payment_id": posted.id.0,
+                "reference": posted.reference,
+                "amount": posted.amount.value(),
+                "channel": posted.channel,
+                "paid_at": posted.paid_at,
+                "allocation": allocation_json(&posted.allocation),
+                "instalments_cleared": posted.instalments_cleared,
+            }),
+        },
+    )?;
     tx.commit().map_err(db_err(&context))?;
     Ok(posted)
 }
 
-/// Refuses an amount that is not positive.
-pub(super) fn check_amount(data: &NewPaymentData) -> StoreResult<()> {
-    if data.amount.is_positive() {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(format!(
-            "payment {}: amount must be positive, got {}",
-            data.reference,
-            data.amount.value()
-        )))
-    }
+fn already_posted(reference: &str) -> StoreError {
+    StoreError::Conflict(format!("payment reference {reference:?} is already posted"))
 }
 
-/// Applies a payment to a locked account: inserts it, moves the balance, audits.
-/// `Conflict` if the reference is already used by this creditor.
+fn allocation_json(a: &Allocation) -> serde_json::Value {
+    serde_json::json!({
+        "fees": a.fees.value(),
+        "penalty": a.penalty.value(),
+        "interest": a.interest.value(),
+        "principal": a.principal.value(),
+        "excess": a.excess.value(),
+    })
+}
+
+/// Stores a new balance and status.
+fn save_balance(
+    tx: &mut Transaction<'_>,
+    account: AccountId,
+    balance: &Balance,
+    status: AccountStatus,
+    context: &str,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE accounts SET outstanding_principal = $2, arrears_principal = $3,
+             arrears_interest = $4, penalty = $5, fees = $6, oldest_unpaid_due = $7,
+             status = $8
+         WHERE id = $1",
+        &[
+            &account.0,
+            &balance.outstanding_principal.value(),
+            &balance.arrears_principal.value(),
+            &balance.arrears_interest.value(),
+            &balance.penalty.value(),
+            &balance.fees.value(),
+            &balance.oldest_unpaid_due,
+            &status.code(),
+        ],
+    )
+    .map_err(db_err(context))?;
+    Ok(())
+}
+
+/// The calendar day of an instant in the debtor's time zone.
+fn local_day(at: DateTime<Utc>, province: Province) -> NaiveDate {
+    province.zone().local(at).date()
+}
+
+/// Allocates and stores a payment to a locked account, unaudited (the caller audits: per
+/// payment when posted by hand, once per file when imported). The caller has checked
+/// that the reference is new.
 pub(super) fn apply(
     tx: &mut Transaction<'_>,
     creditor: CreditorId,
     account: &LockedAccount,
     data: &NewPaymentData,
     order: &AllocationOrder,
-    actor: &Actor,
 ) -> StoreResult<Payment> {
+    if !data.amount.is_positive() {
+        return Err(StoreError::Conflict(format!(
+            "payment amount must be positive, got {}",
+            data.amount.value()
+        )));
+    }
     let effect =
         sepakat_domain::apply_payment(&account.balance, data.amount, account.instalment, order);
-    let status =
-        if account.status == AccountStatus::Open && effect.after.total_outstanding().is_zero() {
-            AccountStatus::PaidOff
-        } else {
-            account.status
-        };
     let context = format!("payment {}", data.reference);
     let a = &effect.allocation;
     let id: i64 = tx
@@ -126,8 +195,8 @@ pub(super) fn apply(
             "INSERT INTO payments
                  (creditor_id, account_id, paid_at, amount, reference, channel, alloc_fees,
                   alloc_penalty, alloc_interest, alloc_principal, alloc_excess,
-                  instalments_cleared, oldest_unpaid_due_before)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                  instalments_cleared, oldest_unpaid_due_before, prepaid_principal)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              RETURNING id",
             &[
                 &creditor.0,
@@ -143,58 +212,34 @@ pub(super) fn apply(
                 &a.excess.value(),
                 &to_i32("instalments cleared", effect.instalments_cleared)?,
                 &account.balance.oldest_unpaid_due,
+                &effect.prepaid_principal.value(),
             ],
         )
         .map_err(|e| match db_err(&context)(e) {
-            StoreError::Conflict(_) => StoreError::Conflict(format!(
-                "payment reference {} is already used",
-                data.reference
-            )),
+            // A concurrent posting of the same reference won the race.
+            StoreError::Conflict(_) => already_posted(&data.reference),
             other => other,
         })
         .and_then(|row| get(&row, "id"))?;
-    let paid_on = data.paid_at.date_naive();
+    let status = if effect.after.total_outstanding().is_zero() {
+        AccountStatus::PaidOff
+    } else {
+        account.status
+    };
+    save_balance(tx, account.id, &effect.after, status, &context)?;
     tx.execute(
-        "UPDATE accounts SET outstanding_principal = $2, arrears_principal = $3,
-             arrears_interest = $4, penalty = $5, fees = $6, oldest_unpaid_due = $7,
-             status = $8,
-             last_payment_amount = CASE WHEN last_payment_on IS NULL OR last_payment_on <= $9
-                                        THEN $10 ELSE last_payment_amount END,
-             last_payment_on = GREATEST(last_payment_on, $9)
+        "UPDATE accounts
+         SET last_payment_amount = CASE WHEN last_payment_on IS NULL OR $2 >= last_payment_on
+                                        THEN $3 ELSE last_payment_amount END,
+             last_payment_on = GREATEST(last_payment_on, $2)
          WHERE id = $1",
         &[
             &account.id.0,
-            &effect.after.outstanding_principal.value(),
-            &effect.after.arrears_principal.value(),
-            &effect.after.arrears_interest.value(),
-            &effect.after.penalty.value(),
-            &effect.after.fees.value(),
-            &effect.after.oldest_unpaid_due,
-            &status.code(),
-            &paid_on,
+            &local_day(data.paid_at, account.province),
             &data.amount.value(),
         ],
     )
     .map_err(db_err(&context))?;
-    audit::record(
-        tx,
-        &NewAudit {
-            creditor: Some(creditor),
-            at: data.paid_at,
-            actor: actor.clone(),
-            action: "payment.posted".into(),
-            entity: EntityRef::new("payment", id),
-            detail: serde_json::json!({
-                "account_id": account.id.0,
-                "account_no": account.account_no,
-                "amount": data.amount.value(),
-                "reference": data.reference,
-                "channel": data.channel,
-                "allocation": effect.allocation,
-                "instalments_cleared": effect.instalments_cleared,
-            }),
-        },
-    )?;
     Ok(Payment {
         id: PaymentId(id),
         account: account.id,
@@ -210,7 +255,7 @@ pub(super) fn apply(
     })
 }
 
-/// Reverses a payment with a negative entry and restores the balance.
+/// Reverses a payment with a negative entry, restores the balance, audits on the account.
 pub(super) fn reverse(
     client: &mut Client,
     creditor: CreditorId,
@@ -221,71 +266,69 @@ pub(super) fn reverse(
 ) -> StoreResult<Payment> {
     let context = format!("reversal of payment {payment}");
     let mut tx = client.transaction().map_err(db_err(&context))?;
+    let sql = format!(
+        "SELECT {PAYMENT_COLUMNS}, p.oldest_unpaid_due_before, p.prepaid_principal
+         FROM payments p LEFT JOIN payments r ON r.reverses = p.id
+         WHERE p.creditor_id = $1 AND p.id = $2
+         FOR UPDATE OF p"
+    );
     let row = tx
-        .query_opt(
-            "SELECT p.account_id, p.amount, p.reference, p.channel, p.alloc_fees,
-                    p.alloc_penalty, p.alloc_interest, p.alloc_principal, p.alloc_excess,
-                    p.instalments_cleared, p.oldest_unpaid_due_before, p.reverses,
-                    EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id) AS reversed
-             FROM payments p WHERE p.creditor_id = $1 AND p.id = $2 FOR UPDATE",
-            &[&creditor.0, &payment.0],
-        )
+        .query_opt(&sql, &[&creditor.0, &payment.0])
         .map_err(db_err(&context))?
         .ok_or_else(|| StoreError::NotFound(format!("payment {payment}")))?;
-    if get::<Option<i64>>(&row, "reverses")?.is_some() {
+    let original = decode(&row)?;
+    let due_before: Option<NaiveDate> = get(&row, "oldest_unpaid_due_before")?;
+    let prepaid = Rupiah::new(get(&row, "prepaid_principal")?);
+    if original.reverses.is_some() {
         return Err(StoreError::Conflict(format!(
             "payment {payment} is itself a reversal"
         )));
     }
-    if get::<bool>(&row, "reversed")? {
+    if let Some(by) = original.reversed_by {
         return Err(StoreError::Conflict(format!(
-            "payment {payment} is already reversed"
+            "payment {payment} is already reversed by {by}"
         )));
     }
-    let original = decode_allocation(&row)?;
-    let cleared = get_u32(&row, "instalments_cleared")?;
-    let due_before = get(&row, "oldest_unpaid_due_before")?;
-    let amount = Rupiah::new(get(&row, "amount")?);
-    let reference: String = get(&row, "reference")?;
-    let channel: String = get(&row, "channel")?;
-    let account = lock_by_id(&mut tx, creditor, AccountId(get(&row, "account_id")?))?
-        .ok_or_else(|| StoreError::NotFound(format!("account of payment {payment}")))?;
-    let after = sepakat_domain::reverse_payment(&account.balance, &original, cleared, due_before);
-    let status = if account.status == AccountStatus::PaidOff && !after.total_outstanding().is_zero()
-    {
-        AccountStatus::Open
-    } else {
-        account.status
-    };
+    let account = lock_by_id(&mut tx, creditor, original.account)?
+        .ok_or_else(|| StoreError::NotFound(format!("account {}", original.account)))?;
+    let restored = sepakat_domain::reverse_payment(
+        &account.balance,
+        &original.allocation,
+        prepaid,
+        due_before,
+    );
+    let o = original.allocation;
     let negated = Allocation {
-        fees: -original.fees,
-        penalty: -original.penalty,
-        interest: -original.interest,
-        principal: -original.principal,
-        excess: -original.excess,
+        fees: -o.fees,
+        penalty: -o.penalty,
+        interest: -o.interest,
+        principal: -o.principal,
+        excess: -o.excess,
     };
     let id: i64 = tx
         .query_one(
             "INSERT INTO payments
                  (creditor_id, account_id, paid_at, amount, reference, channel, alloc_fees,
                   alloc_penalty, alloc_interest, alloc_principal, alloc_excess,
-                  instalments_cleared, oldest_unpaid_due_before, reverses, reason)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                  instalments_cleared, oldest_unpaid_due_before, prepaid_principal,
+                  reverses, reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              RETURNING id",
             &[
                 &creditor.0,
                 &account.id.0,
                 &at,
-                &(-amount).value(),
-                &reference,
-                &channel,
+                &(-original.amount).value(),
+                &original.reference,
+                &original.channel,
                 &negated.fees.value(),
                 &negated.penalty.value(),
                 &negated.interest.value(),
                 &negated.principal.value(),
                 &negated.excess.value(),
-                &to_i32("instalments cleared", cleared)?,
+                &to_i32("instalments cleared", original.instalments_cleared)?,
                 &account.balance.oldest_unpaid_due,
+                &(-prepaid).value(),
                 &payment.0,
                 &reason,
             ],
@@ -298,23 +341,12 @@ pub(super) fn reverse(
             other => other,
         })
         .and_then(|row| get(&row, "id"))?;
-    tx.execute(
-        "UPDATE accounts SET outstanding_principal = $2, arrears_principal = $3,
-             arrears_interest = $4, penalty = $5, fees = $6, oldest_unpaid_due = $7,
-             status = $8
-         WHERE id = $1",
-        &[
-            &account.id.0,
-            &after.outstanding_principal.value(),
-            &after.arrears_principal.value(),
-            &after.arrears_interest.value(),
-            &after.penalty.value(),
-            &after.fees.value(),
-            &after.oldest_unpaid_due,
-            &status.code(),
-        ],
-    )
-    .map_err(db_err(&context))?;
+    let status = match account.status {
+        AccountStatus::PaidOff if !restored.total_outstanding().is_zero() => AccountStatus::Open,
+        other => other,
+    };
+    save_balance(&mut tx, account.id, &restored, status, &context)?;
+    restore_last_payment(&mut tx, &account, &context)?;
     audit::record(
         &mut tx,
         &NewAudit {
@@ -322,13 +354,12 @@ pub(super) fn reverse(
             at,
             actor: actor.clone(),
             action: "payment.reversed".into(),
-            entity: EntityRef::new("payment", payment),
+            entity: EntityRef::new("account", account.id),
             detail: serde_json::json!({
-                "reversal_id": id,
-                "account_id": account.id.0,
-                "account_no": account.account_no,
-                "amount": amount.value(),
-                "reference": reference,
+                "payment_id": id,
+                "reverses": payment.0,
+                "reference": original.reference,
+                "amount": (-original.amount).value(),
                 "reason": reason,
             }),
         },
@@ -338,15 +369,47 @@ pub(super) fn reverse(
         id: PaymentId(id),
         account: account.id,
         paid_at: at,
-        amount: -amount,
-        reference,
-        channel,
+        amount: -original.amount,
+        reference: original.reference,
+        channel: original.channel,
         allocation: negated,
-        instalments_cleared: cleared,
+        instalments_cleared: original.instalments_cleared,
         reverses: Some(payment),
         reason: Some(reason.to_string()),
         reversed_by: None,
     })
+}
+
+/// After a reversal the last payment is the latest payment still standing, if any; with
+/// none left, the last payment known from the import stays.
+fn restore_last_payment(
+    tx: &mut Transaction<'_>,
+    account: &LockedAccount,
+    context: &str,
+) -> StoreResult<()> {
+    let latest = tx
+        .query_opt(
+            "SELECT p.paid_at, p.amount FROM payments p
+             WHERE p.account_id = $1 AND p.reverses IS NULL
+               AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.id)
+             ORDER BY p.paid_at DESC, p.id DESC LIMIT 1",
+            &[&account.id.0],
+        )
+        .map_err(db_err(context))?;
+    if let Some(row) = latest {
+        let paid_at: DateTime<Utc> = get(&row, "paid_at")?;
+        let amount: i64 = get(&row, "amount")?;
+        tx.execute(
+            "UPDATE accounts SET last_payment_on = $2, last_payment_amount = $3 WHERE id = $1",
+            &[
+                &account.id.0,
+                &local_day(paid_at, account.province),
+                &amount,
+            ],
+        )
+        .map_err(db_err(context))?;
+    }
+    Ok(())
 }
 
 /// Payments of an account, oldest first, with reversals.

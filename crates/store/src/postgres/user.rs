@@ -15,8 +15,8 @@ use crate::{
 /// Creates a user with its creditors and audits it; `Conflict` on a duplicate username.
 pub(super) fn create(client: &mut Client, new: &NewUser, actor: &Actor) -> StoreResult<User> {
     if new.creditors.is_empty() {
-        return Err(StoreError::Other(format!(
-            "user {} must work for at least one creditor",
+        return Err(StoreError::Conflict(format!(
+            "user {:?} must serve at least one creditor",
             new.username
         )));
     }
@@ -33,7 +33,12 @@ pub(super) fn create(client: &mut Client, new: &NewUser, actor: &Actor) -> Store
                 &new.password_hash,
             ],
         )
-        .map_err(db_err(&context))
+        .map_err(|e| match db_err(&context)(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("username {:?} is taken", new.username))
+            }
+            other => other,
+        })
         .and_then(|row| get(&row, "id"))?;
     let mut creditors: Vec<i64> = new.creditors.iter().map(|c| c.0).collect();
     creditors.sort_unstable();
@@ -58,22 +63,23 @@ pub(super) fn create(client: &mut Client, new: &NewUser, actor: &Actor) -> Store
         role: new.role,
         creditors: creditors.iter().copied().map(CreditorId).collect(),
     };
-    for creditor in &user.creditors {
-        audit::record(
-            &mut tx,
-            &NewAudit {
-                creditor: Some(*creditor),
-                at: Utc::now(),
-                actor: actor.clone(),
-                action: "user.created".into(),
-                entity: EntityRef::new("user", id),
-                detail: serde_json::json!({
-                    "username": new.username,
-                    "role": new.role.code(),
-                }),
-            },
-        )?;
-    }
+    // A user may serve several creditors: the entry is system-wide, and `audit_trail`
+    // shows it to each of them.
+    audit::record(
+        &mut tx,
+        &NewAudit {
+            creditor: None,
+            at: Utc::now(),
+            actor: actor.clone(),
+            action: "user.created".into(),
+            entity: EntityRef::new("user", id),
+            detail: serde_json::json!({
+                "username": new.username,
+                "role": new.role.code(),
+                "creditors": creditors,
+            }),
+        },
+    )?;
     tx.commit().map_err(db_err(&context))?;
     Ok(user)
 }
