@@ -231,3 +231,107 @@ fn import_stages_escapes_and_upserts_in_batches() {
         .expect("trail");
     assert_eq!(trail.len(), 2);
 }
+
+/// CPU seconds used so far by this process and by all PostgreSQL server processes (the
+/// server is local in tests), read from /proc; None where /proc is unavailable.
+fn cpu_seconds() -> Option<(f64, f64)> {
+    let ticks = |stat: &str| -> Option<f64> {
+        // Fields after the ")" that ends the command name: utime is the 12th, stime 13th.
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let utime: f64 = fields.get(11)?.parse().ok()?;
+        let stime: f64 = fields.get(12)?.parse().ok()?;
+        Some((utime + stime) / 100.0)
+    };
+    let own = ticks(&std::fs::read_to_string("/proc/self/stat").ok()?)?;
+    let mut server = 0.0;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let path = entry.path().join("stat");
+        if let Ok(stat) = std::fs::read_to_string(path) {
+            if stat.contains("(postgres)") {
+                server += ticks(&stat).unwrap_or(0.0);
+            }
+        }
+    }
+    Some((own, server))
+}
+
+/// Rows made on the fly, so the measurement streams like a real file import.
+struct Generated {
+    next: u32,
+    n: u32,
+}
+
+impl ImportSource<AccountUpsert> for Generated {
+    fn next_valid(&mut self) -> Option<AccountUpsert> {
+        if self.next >= self.n {
+            return None;
+        }
+        self.next += 1;
+        let i = self.next;
+        // About four accounts in three share a debtor, as in a bank's portfolio.
+        Some(row(
+            u64::from(i),
+            &format!("CIF{:07}", i * 3 / 4),
+            "Debitur Contoh",
+        ))
+    }
+    fn reject(&mut self, row: u64, column: &str, message: String) {
+        panic!("row {row} rejected at {column}: {message}");
+    }
+    fn commit_wanted(&self) -> bool {
+        true
+    }
+}
+
+/// Import speed, printed (run with
+/// `SEPAKAT_TEST_DATABASE_URL=… cargo test --release -p sepakat-store --test postgres --
+/// --ignored --nocapture`). Reports wall time and CPU time (client plus server), because
+/// wall time on a shared machine measures the neighbours too.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn import_speed_rows_per_second() {
+    let Some(f) = fixture() else { return };
+    let store = &f.store;
+    let creditor = store
+        .create_creditor(
+            &NewCreditor {
+                code: "SPEED".into(),
+                name: "Speed".into(),
+                regime: Regime::bank(),
+            },
+            &Actor::system("test"),
+        )
+        .expect("creditor");
+    let n = 200_000u32;
+    for (what, expect_inserted) in [("insert", true), ("update", false)] {
+        let cpu_before = cpu_seconds();
+        let started = std::time::Instant::now();
+        let outcome = store
+            .import_accounts(
+                creditor.id,
+                &Actor::system("test"),
+                &mut Generated { next: 0, n },
+            )
+            .expect("import");
+        let wall = started.elapsed().as_secs_f64();
+        let counted = if expect_inserted {
+            outcome.inserted
+        } else {
+            outcome.updated
+        };
+        assert_eq!(counted, u64::from(n));
+        let cpu = cpu_before.zip(cpu_seconds()).map(|((c0, s0), (c1, s1))| {
+            let (client, server) = (c1 - c0, s1 - s0);
+            format!(
+                ", CPU {client:.2} s client + {server:.2} s server = {:.0} rows per CPU second",
+                f64::from(n) / (client + server)
+            )
+        });
+        println!(
+            "{what} {n} accounts: {wall:.2} s wall = {:.0} rows/s{}",
+            f64::from(n) / wall,
+            cpu.unwrap_or_default()
+        );
+    }
+}

@@ -1,8 +1,8 @@
 //! Bulk imports in one transaction each.
 //!
 //! Accounts stream from the source into a temporary staging table with `COPY … FROM STDIN`
-//! in batches; each batch is then merged with two set-based upserts (debtors, then
-//! accounts), which is what makes a million-row file take seconds instead of minutes.
+//! in batches; each batch is then merged by one statement of set-based upserts (debtors,
+//! then accounts), which is what makes a million-row file take seconds, not minutes.
 //! Payments go row by row, because each one runs the domain's allocation against the
 //! account's current balance.
 
@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::Utc;
-use postgres::types::ToSql;
 use postgres::{Client, Statement, Transaction};
 use sepakat_domain::AllocationOrder;
 
@@ -66,71 +65,59 @@ const CREATE_STAGE: &str = "
 
 const COPY_STAGE: &str = "COPY pg_temp.stage_accounts FROM STDIN";
 
-// Each batch is merged with an UPDATE of the rows that exist, then an INSERT of the rest
-// (`ON CONFLICT DO NOTHING` skips the rows just updated, through the unique index alone),
-// so the counts come straight from the row counts. Imports of one creditor are
-// serialised by an advisory lock, so no row appears between the two statements.
-
-/// Debtors of the batch, one row per key: when several rows share a key, the last row's
-/// data wins, as if the rows were applied one by one.
-const BATCH_DEBTORS: &str = "
-    SELECT DISTINCT ON (debtor_key)
-           debtor_key, kind, name, nik, npwp, gender, birth_date, phone, email, address,
-           city, province, employer
-    FROM pg_temp.stage_accounts
-    ORDER BY debtor_key, seq DESC";
-
-fn update_debtors_sql() -> String {
-    format!(
-        "UPDATE debtors d SET
-             kind = s.kind, name = s.name, nik = s.nik, npwp = s.npwp, gender = s.gender,
-             birth_date = s.birth_date, phone = s.phone, email = s.email,
-             address = s.address, city = s.city, province = s.province, employer = s.employer
-         FROM ({BATCH_DEBTORS}) s
-         WHERE d.creditor_id = $1 AND d.debtor_key = s.debtor_key"
+/// Merges the staged batch in one statement: upserts its debtors (one row per key; when
+/// several rows share a key the last row's data wins, as if applied one by one), then its
+/// accounts (numbers are unique within a batch) with the debtor ids the first upsert
+/// returned, and counts inserted against updated accounts (`xmax = 0` marks a row the
+/// statement inserted).
+///
+/// Every existence check goes through a unique index (the `ON CONFLICT` arbiters), and
+/// the only join is between the batch and its own debtors, so the cost per batch does
+/// not grow with the size of the portfolio, whatever the planner's statistics say.
+const MERGE_BATCH: &str = "
+    WITH batch_debtors AS (
+        INSERT INTO debtors (creditor_id, debtor_key, kind, name, nik, npwp, gender,
+                             birth_date, phone, email, address, city, province, employer)
+        SELECT DISTINCT ON (debtor_key)
+               $1, debtor_key, kind, name, nik, npwp, gender, birth_date, phone, email,
+               address, city, province, employer
+        FROM pg_temp.stage_accounts
+        ORDER BY debtor_key, seq DESC
+        ON CONFLICT (creditor_id, debtor_key) DO UPDATE SET
+            kind = EXCLUDED.kind, name = EXCLUDED.name, nik = EXCLUDED.nik,
+            npwp = EXCLUDED.npwp, gender = EXCLUDED.gender, birth_date = EXCLUDED.birth_date,
+            phone = EXCLUDED.phone, email = EXCLUDED.email, address = EXCLUDED.address,
+            city = EXCLUDED.city, province = EXCLUDED.province, employer = EXCLUDED.employer
+        RETURNING id, debtor_key
+    ), merged AS (
+        INSERT INTO accounts (creditor_id, account_no, debtor_id, product, principal,
+                              annual_rate_ppm, tenor_months, first_due, method, instalment,
+                              opened_on, outstanding_principal, arrears_principal,
+                              arrears_interest, penalty, fees, oldest_unpaid_due,
+                              last_payment_on, last_payment_amount, status)
+        SELECT $1, s.account_no, d.id, s.product, s.principal, s.annual_rate_ppm,
+               s.tenor_months, s.first_due, s.method, s.instalment, s.opened_on,
+               s.outstanding_principal, s.arrears_principal, s.arrears_interest, s.penalty,
+               s.fees, s.oldest_unpaid_due, s.last_payment_on, s.last_payment_amount, s.status
+        FROM pg_temp.stage_accounts s
+        JOIN batch_debtors d ON d.debtor_key = s.debtor_key
+        ON CONFLICT (creditor_id, account_no) DO UPDATE SET
+            debtor_id = EXCLUDED.debtor_id, product = EXCLUDED.product,
+            principal = EXCLUDED.principal, annual_rate_ppm = EXCLUDED.annual_rate_ppm,
+            tenor_months = EXCLUDED.tenor_months, first_due = EXCLUDED.first_due,
+            method = EXCLUDED.method, instalment = EXCLUDED.instalment,
+            opened_on = EXCLUDED.opened_on,
+            outstanding_principal = EXCLUDED.outstanding_principal,
+            arrears_principal = EXCLUDED.arrears_principal,
+            arrears_interest = EXCLUDED.arrears_interest, penalty = EXCLUDED.penalty,
+            fees = EXCLUDED.fees, oldest_unpaid_due = EXCLUDED.oldest_unpaid_due,
+            last_payment_on = EXCLUDED.last_payment_on,
+            last_payment_amount = EXCLUDED.last_payment_amount, status = EXCLUDED.status
+        RETURNING (xmax = 0) AS inserted
     )
-}
-
-fn insert_debtors_sql() -> String {
-    format!(
-        "INSERT INTO debtors (creditor_id, debtor_key, kind, name, nik, npwp, gender,
-                              birth_date, phone, email, address, city, province, employer)
-         SELECT $1, s.debtor_key, s.kind, s.name, s.nik, s.npwp, s.gender, s.birth_date,
-                s.phone, s.email, s.address, s.city, s.province, s.employer
-         FROM ({BATCH_DEBTORS}) s
-         ON CONFLICT (creditor_id, debtor_key) DO NOTHING"
-    )
-}
-
-/// Existing accounts of the batch (numbers are unique within a batch).
-const UPDATE_ACCOUNTS: &str = "
-    UPDATE accounts a SET
-        debtor_id = d.id, product = s.product, principal = s.principal,
-        annual_rate_ppm = s.annual_rate_ppm, tenor_months = s.tenor_months,
-        first_due = s.first_due, method = s.method, instalment = s.instalment,
-        opened_on = s.opened_on, outstanding_principal = s.outstanding_principal,
-        arrears_principal = s.arrears_principal, arrears_interest = s.arrears_interest,
-        penalty = s.penalty, fees = s.fees, oldest_unpaid_due = s.oldest_unpaid_due,
-        last_payment_on = s.last_payment_on, last_payment_amount = s.last_payment_amount,
-        status = s.status
-    FROM pg_temp.stage_accounts s
-    JOIN debtors d ON d.creditor_id = $1 AND d.debtor_key = s.debtor_key
-    WHERE a.creditor_id = $1 AND a.account_no = s.account_no";
-
-/// New accounts of the batch (the existing ones, just updated, conflict and are skipped).
-const INSERT_ACCOUNTS: &str = "
-    INSERT INTO accounts (creditor_id, account_no, debtor_id, product, principal,
-                          annual_rate_ppm, tenor_months, first_due, method, instalment,
-                          opened_on, outstanding_principal, arrears_principal,
-                          arrears_interest, penalty, fees, oldest_unpaid_due,
-                          last_payment_on, last_payment_amount, status)
-    SELECT $1, s.account_no, d.id, s.product, s.principal, s.annual_rate_ppm,
-           s.tenor_months, s.first_due, s.method, s.instalment, s.opened_on,
-           s.outstanding_principal, s.arrears_principal, s.arrears_interest, s.penalty,
-           s.fees, s.oldest_unpaid_due, s.last_payment_on, s.last_payment_amount, s.status
-    FROM pg_temp.stage_accounts s
-    JOIN debtors d ON d.creditor_id = $1 AND d.debtor_key = s.debtor_key
-    ON CONFLICT (creditor_id, account_no) DO NOTHING";
+    SELECT count(*) FILTER (WHERE inserted) AS inserted,
+           count(*) FILTER (WHERE NOT inserted) AS updated
+    FROM merged";
 
 /// Imports accounts (and their debtors) in one transaction.
 pub(super) fn accounts(
@@ -142,7 +129,8 @@ pub(super) fn accounts(
     let context = "importing accounts";
     let mut tx = client.transaction().map_err(db_err(context))?;
     ensure_creditor(&mut tx, creditor)?;
-    // One account import per creditor at a time (see the merge statements).
+    // One account import per creditor at a time: two would lock the same rows in
+    // different orders and deadlock.
     tx.execute(
         "SELECT pg_advisory_xact_lock(hashtext('sepakat.import.accounts'), $1::int4)",
         &[&i32::try_from(creditor.0 % i64::from(i32::MAX)).unwrap_or_default()],
@@ -151,14 +139,9 @@ pub(super) fn accounts(
     tx.batch_execute(CREATE_STAGE).map_err(db_err(context))?;
     let mut outcome = ImportOutcome::default();
     let mut batch = Batch::default();
-    let mut merge = Merge {
+    let merge = Merge {
         creditor,
-        planned_rows: planned_rows(&mut tx)?,
-        staged_since: 0.0,
-        update_debtors: tx.prepare(&update_debtors_sql()).map_err(db_err(context))?,
-        insert_debtors: tx.prepare(&insert_debtors_sql()).map_err(db_err(context))?,
-        update_accounts: tx.prepare(UPDATE_ACCOUNTS).map_err(db_err(context))?,
-        insert_accounts: tx.prepare(INSERT_ACCOUNTS).map_err(db_err(context))?,
+        statement: tx.prepare(MERGE_BATCH).map_err(db_err(context))?,
     };
     while let Some(row) = source.next_valid() {
         if let Err((column, message)) = check_account(&row) {
@@ -235,39 +218,16 @@ pub(super) fn payments(
     finish(tx, source.commit_wanted(), outcome, context)
 }
 
-/// The prepared merge statements of one account import.
+/// The prepared merge statement of one account import.
 struct Merge {
     creditor: CreditorId,
-    /// Rows the planner's statistics of `accounts` last counted, and rows staged since.
-    planned_rows: f64,
-    staged_since: f64,
-    update_debtors: Statement,
-    insert_debtors: Statement,
-    update_accounts: Statement,
-    insert_accounts: Statement,
+    statement: Statement,
 }
 
 impl Merge {
-    /// Re-analyses `debtors` and `accounts` each time this import has staged as many rows
-    /// as the statistics last counted (so O(log n) times). A large first import into
-    /// near-empty tables would otherwise run on "the table is empty" plans, which scan
-    /// the whole creditor for every staged row.
-    fn refresh_statistics(&mut self, tx: &mut Transaction<'_>, rows: usize) -> StoreResult<()> {
-        self.staged_since += rows as f64;
-        if self.staged_since <= self.planned_rows.max(1_000.0) {
-            return Ok(());
-        }
-        let context = "refreshing planner statistics";
-        tx.batch_execute("ANALYZE debtors; ANALYZE accounts")
-            .map_err(db_err(context))?;
-        self.planned_rows = planned_rows(tx)?;
-        self.staged_since = 0.0;
-        Ok(())
-    }
-
     /// Copies the batch into the staging table, merges it, and empties both.
     fn flush(
-        &mut self,
+        &self,
         tx: &mut Transaction<'_>,
         batch: &mut Batch,
         outcome: &mut ImportOutcome,
@@ -276,55 +236,31 @@ impl Merge {
             return Ok(());
         }
         let context = "importing accounts";
-        let t0 = std::time::Instant::now();
+        let started = std::time::Instant::now();
         let mut writer = tx.copy_in(COPY_STAGE).map_err(db_err(context))?;
         writer
             .write_all(&batch.buf)
             .map_err(|e| StoreError::Other(format!("{context}: staging rows: {e}")))?;
         writer.finish().map_err(db_err(context))?;
-        let t1 = std::time::Instant::now();
-        // The planner knows nothing of the freshly filled staging table; without
-        // statistics it may probe thousands of rows in the wrong direction.
-        tx.batch_execute("ANALYZE pg_temp.stage_accounts")
+        let copied = std::time::Instant::now();
+        let counts = tx
+            .query_one(&self.statement, &[&self.creditor.0])
             .map_err(db_err(context))?;
-        let c = &[&self.creditor.0 as &(dyn ToSql + Sync)];
-        tx.execute(&self.update_debtors, c)
-            .map_err(db_err(context))?;
-        tx.execute(&self.insert_debtors, c)
-            .map_err(db_err(context))?;
-        let t2 = std::time::Instant::now();
-        outcome.updated += tx
-            .execute(&self.update_accounts, c)
-            .map_err(db_err(context))?;
-        outcome.inserted += tx
-            .execute(&self.insert_accounts, c)
-            .map_err(db_err(context))?;
-        self.refresh_statistics(tx, batch.rows)?;
-        let t3 = std::time::Instant::now();
-        tracing::debug!(
-            rows = batch.rows,
-            copy = ?(t1 - t0),
-            debtors = ?(t2 - t1),
-            accounts = ?(t3 - t2),
-            "merged an import batch"
-        );
+        let inserted: i64 = get(&counts, "inserted")?;
+        let updated: i64 = get(&counts, "updated")?;
+        outcome.inserted += u64::try_from(inserted).unwrap_or_default();
+        outcome.updated += u64::try_from(updated).unwrap_or_default();
         tx.batch_execute("TRUNCATE pg_temp.stage_accounts")
             .map_err(db_err(context))?;
+        tracing::debug!(
+            rows = batch.rows,
+            copy = ?(copied - started),
+            merge = ?copied.elapsed(),
+            "merged an import batch"
+        );
         batch.clear();
         Ok(())
     }
-}
-
-/// The number of accounts the planner believes exist (−1, never analysed, counts as 0).
-fn planned_rows(tx: &mut Transaction<'_>) -> StoreResult<f64> {
-    let row = tx
-        .query_one(
-            "SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class
-             WHERE oid = 'accounts'::regclass",
-            &[],
-        )
-        .map_err(db_err("reading planner statistics"))?;
-    get(&row, "n")
 }
 
 fn ensure_creditor(tx: &mut Transaction<'_>, creditor: CreditorId) -> StoreResult<()> {
