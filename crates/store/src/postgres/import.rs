@@ -16,7 +16,7 @@ use sepakat_domain::AllocationOrder;
 use super::audit;
 use super::codec::{get, kind_code};
 use super::db_err;
-use super::payment::{apply, decode_locked, lock_by_number_sql, REFERENCE_USED};
+use super::payment::{decode_locked, lock_by_number_sql, Posting, REFERENCE_USED};
 use crate::{
     AccountUpsert, Actor, CreditorId, EntityRef, ImportOutcome, ImportSource, NewAudit,
     PaymentUpsert, StoreError, StoreResult,
@@ -136,6 +136,10 @@ pub(super) fn accounts(
         &[&i32::try_from(creditor.0 % i64::from(i32::MAX)).unwrap_or_default()],
     )
     .map_err(db_err(context))?;
+    // Room to sort and hash a batch in memory, and no JIT: compiling the merge for every
+    // batch costs more than it saves on 20 000 rows.
+    tx.batch_execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+        .map_err(db_err(context))?;
     tx.batch_execute(CREATE_STAGE).map_err(db_err(context))?;
     let mut outcome = ImportOutcome::default();
     let mut batch = Batch::default();
@@ -178,6 +182,7 @@ pub(super) fn payments(
     ensure_creditor(&mut tx, creditor)?;
     let known = tx.prepare(REFERENCE_USED).map_err(db_err(context))?;
     let lock = tx.prepare(&lock_by_number_sql()).map_err(db_err(context))?;
+    let posting = Posting::prepare(&mut tx)?;
     let mut outcome = ImportOutcome::default();
     // Checks in the same order as SQLite, so both report the same row the same way.
     while let Some(row) = source.next_valid() {
@@ -211,7 +216,7 @@ pub(super) fn payments(
             continue;
         }
         let account = decode_locked(&account)?;
-        apply(&mut tx, creditor, &account, data, order)?;
+        posting.apply(&mut tx, creditor, &account, data, order)?;
         outcome.inserted += 1;
     }
     audit_import(&mut tx, creditor, actor, "payments", &outcome)?;

@@ -2,7 +2,7 @@
 //! audit entry. A reversal is a new negative entry pointing at its payment, never an edit.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use postgres::{Client, GenericClient, Row, Transaction};
+use postgres::{Client, GenericClient, Row, Statement, Transaction};
 use sepakat_domain::{Allocation, AllocationOrder, Balance, Province, Rupiah};
 
 use super::account::decode_balance;
@@ -98,7 +98,7 @@ pub(super) fn post(
     if used.is_some() {
         return Err(already_posted(&data.reference));
     }
-    let posted = apply(&mut tx, creditor, &account, data, order)?;
+    let posted = Posting::prepare(&mut tx)?.apply(&mut tx, creditor, &account, data, order)?;
     audit::record(
         &mut tx,
         &NewAudit {
@@ -170,89 +170,117 @@ fn local_day(at: DateTime<Utc>, province: Province) -> NaiveDate {
     province.zone().local(at).date()
 }
 
-/// Allocates and stores a payment to a locked account, unaudited (the caller audits: per
-/// payment when posted by hand, once per file when imported). The caller has checked
-/// that the reference is new.
-pub(super) fn apply(
-    tx: &mut Transaction<'_>,
-    creditor: CreditorId,
-    account: &LockedAccount,
-    data: &NewPaymentData,
-    order: &AllocationOrder,
-) -> StoreResult<Payment> {
-    if !data.amount.is_positive() {
-        return Err(StoreError::Conflict(format!(
-            "payment amount must be positive, got {}",
-            data.amount.value()
-        )));
-    }
-    let effect =
-        sepakat_domain::apply_payment(&account.balance, data.amount, account.instalment, order);
-    let context = format!("payment {}", data.reference);
-    let a = &effect.allocation;
-    let id: i64 = tx
-        .query_one(
-            "INSERT INTO payments
-                 (creditor_id, account_id, paid_at, amount, reference, channel, alloc_fees,
-                  alloc_penalty, alloc_interest, alloc_principal, alloc_excess,
-                  instalments_cleared, oldest_unpaid_due_before, prepaid_principal)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-             RETURNING id",
-            &[
-                &creditor.0,
-                &account.id.0,
-                &data.paid_at,
-                &data.amount.value(),
-                &data.reference,
-                &data.channel,
-                &a.fees.value(),
-                &a.penalty.value(),
-                &a.interest.value(),
-                &a.principal.value(),
-                &a.excess.value(),
-                &to_i32("instalments cleared", effect.instalments_cleared)?,
-                &account.balance.oldest_unpaid_due,
-                &effect.prepaid_principal.value(),
-            ],
-        )
-        .map_err(|e| match db_err(&context)(e) {
-            // A concurrent posting of the same reference won the race.
-            StoreError::Conflict(_) => already_posted(&data.reference),
-            other => other,
-        })
-        .and_then(|row| get(&row, "id"))?;
-    let status = if effect.after.total_outstanding().is_zero() {
-        AccountStatus::PaidOff
-    } else {
-        account.status
-    };
-    save_balance(tx, account.id, &effect.after, status, &context)?;
-    tx.execute(
-        "UPDATE accounts
-         SET last_payment_amount = CASE WHEN last_payment_on IS NULL OR $2 >= last_payment_on
-                                        THEN $3 ELSE last_payment_amount END,
-             last_payment_on = GREATEST(last_payment_on, $2)
-         WHERE id = $1",
-        &[
-            &account.id.0,
-            &local_day(data.paid_at, account.province),
-            &data.amount.value(),
-        ],
+/// Stores a payment and the account's new balance in one round trip: the statement
+/// inserts the payment, then updates the account (balance, status, last payment).
+const POST_SQL: &str = "
+    WITH p AS (
+        INSERT INTO payments
+            (creditor_id, account_id, paid_at, amount, reference, channel, alloc_fees,
+             alloc_penalty, alloc_interest, alloc_principal, alloc_excess,
+             instalments_cleared, oldest_unpaid_due_before, prepaid_principal)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        RETURNING id
     )
-    .map_err(db_err(&context))?;
-    Ok(Payment {
-        id: PaymentId(id),
-        account: account.id,
-        paid_at: data.paid_at,
-        amount: data.amount,
-        reference: data.reference.clone(),
-        channel: data.channel.clone(),
-        allocation: effect.allocation,
-        instalments_cleared: effect.instalments_cleared,
-        reverses: None,
-        reason: None,
-        reversed_by: None,
-    })
+    UPDATE accounts a SET
+        outstanding_principal = $15, arrears_principal = $16, arrears_interest = $17,
+        penalty = $18, fees = $19, oldest_unpaid_due = $20, status = $21,
+        last_payment_amount = CASE WHEN a.last_payment_on IS NULL OR $22 >= a.last_payment_on
+                                   THEN $4 ELSE a.last_payment_amount END,
+        last_payment_on = GREATEST(a.last_payment_on, $22)
+    FROM p
+    WHERE a.id = $2
+    RETURNING p.id";
+
+/// The posting statement, prepared once per transaction (an import posts thousands).
+pub(super) struct Posting {
+    statement: Statement,
+}
+
+impl Posting {
+    /// Prepares the posting statement in `tx`.
+    pub(super) fn prepare(tx: &mut Transaction<'_>) -> StoreResult<Posting> {
+        Ok(Posting {
+            statement: tx
+                .prepare(POST_SQL)
+                .map_err(db_err("preparing a payment posting"))?,
+        })
+    }
+
+    /// Allocates and stores a payment to a locked account, unaudited (the caller audits:
+    /// per payment when posted by hand, once per file when imported). The caller has
+    /// checked that the reference is new.
+    pub(super) fn apply(
+        &self,
+        tx: &mut Transaction<'_>,
+        creditor: CreditorId,
+        account: &LockedAccount,
+        data: &NewPaymentData,
+        order: &AllocationOrder,
+    ) -> StoreResult<Payment> {
+        if !data.amount.is_positive() {
+            return Err(StoreError::Conflict(format!(
+                "payment amount must be positive, got {}",
+                data.amount.value()
+            )));
+        }
+        let effect =
+            sepakat_domain::apply_payment(&account.balance, data.amount, account.instalment, order);
+        let status = if effect.after.total_outstanding().is_zero() {
+            AccountStatus::PaidOff
+        } else {
+            account.status
+        };
+        let a = &effect.allocation;
+        let after = &effect.after;
+        let context = format!("payment {}", data.reference);
+        let id: i64 = tx
+            .query_one(
+                &self.statement,
+                &[
+                    &creditor.0,
+                    &account.id.0,
+                    &data.paid_at,
+                    &data.amount.value(),
+                    &data.reference,
+                    &data.channel,
+                    &a.fees.value(),
+                    &a.penalty.value(),
+                    &a.interest.value(),
+                    &a.principal.value(),
+                    &a.excess.value(),
+                    &to_i32("instalments cleared", effect.instalments_cleared)?,
+                    &account.balance.oldest_unpaid_due,
+                    &effect.prepaid_principal.value(),
+                    &after.outstanding_principal.value(),
+                    &after.arrears_principal.value(),
+                    &after.arrears_interest.value(),
+                    &after.penalty.value(),
+                    &after.fees.value(),
+                    &after.oldest_unpaid_due,
+                    &status.code(),
+                    &local_day(data.paid_at, account.province),
+                ],
+            )
+            .map_err(|e| match db_err(&context)(e) {
+                // A concurrent posting of the same reference won the race.
+                StoreError::Conflict(_) => already_posted(&data.reference),
+                other => other,
+            })
+            .and_then(|row| get(&row, "id"))?;
+        Ok(Payment {
+            id: PaymentId(id),
+            account: account.id,
+            paid_at: data.paid_at,
+            amount: data.amount,
+            reference: data.reference.clone(),
+            channel: data.channel.clone(),
+            allocation: effect.allocation,
+            instalments_cleared: effect.instalments_cleared,
+            reverses: None,
+            reason: None,
+            reversed_by: None,
+        })
+    }
 }
 
 /// Reverses a payment with a negative entry, restores the balance, audits on the account.
