@@ -12,12 +12,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::Utc;
 use sepakat_domain::{
-    Balance, LoanTerms, ProductType, Province, Rate, Regime, Rupiah, ScheduleMethod,
+    AllocationOrder, Balance, LoanTerms, ProductType, Province, Rate, Regime, Rupiah,
+    ScheduleMethod,
 };
 use sepakat_store::postgres::PostgresStore;
 use sepakat_store::{
     AccountQuery, AccountStatus, AccountUpsert, Actor, DebtorKind, DebtorUpsert, EntityRef,
-    ImportSource, NewCreditor, Store, StoreError,
+    ImportSource, NewCreditor, NewPaymentData, PaymentUpsert, Store, StoreError,
 };
 
 const URL_VAR: &str = "SEPAKAT_TEST_DATABASE_URL";
@@ -44,6 +45,11 @@ impl contract::Fixture for PgFixture {
 }
 
 contract_tests!(fixture);
+
+/// A fixed instant for payments (tests never read the wall clock for data).
+fn noon() -> chrono::DateTime<Utc> {
+    "2026-11-24T05:00:00Z".parse().expect("valid instant")
+}
 
 fn unique_schema() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -334,4 +340,149 @@ fn import_speed_rows_per_second() {
             cpu.unwrap_or_default()
         );
     }
+    let payments = 20_000u32;
+    let rows: Vec<PaymentUpsert> = (1..=payments)
+        .map(|i| PaymentUpsert {
+            row: u64::from(i),
+            account_no: format!("ACC-{i:06}"),
+            payment: NewPaymentData {
+                paid_at: noon(),
+                amount: Rupiah::new(250_000),
+                reference: format!("TRF-{i:08}"),
+                channel: "transfer".into(),
+            },
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let outcome = store
+        .import_payments(
+            creditor.id,
+            &Actor::system("test"),
+            &AllocationOrder::default(),
+            &mut PaymentRows(rows.into_iter()),
+        )
+        .expect("payment import");
+    assert_eq!(outcome.inserted, u64::from(payments));
+    let wall = started.elapsed().as_secs_f64();
+    println!(
+        "post {payments} imported payments: {wall:.2} s wall = {:.0} rows/s",
+        f64::from(payments) / wall
+    );
+}
+
+struct PaymentRows(std::vec::IntoIter<PaymentUpsert>);
+
+impl ImportSource<PaymentUpsert> for PaymentRows {
+    fn next_valid(&mut self) -> Option<PaymentUpsert> {
+        self.0.next()
+    }
+    fn reject(&mut self, row: u64, column: &str, message: String) {
+        panic!("row {row} rejected at {column}: {message}");
+    }
+    fn commit_wanted(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_schema_named_in_the_url_options_isolates_the_tables() {
+    let Some(f) = fixture() else { return };
+    let separator = if f.url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{separator}options=-csearch_path%3D{}", f.url, f.schema);
+    let through_url = PostgresStore::connect(&url).expect("connect with options");
+    through_url
+        .migrate()
+        .expect("already migrated, nothing to do");
+    let made = f
+        .store
+        .create_creditor(
+            &NewCreditor {
+                code: "ISO".into(),
+                name: "Isolasi".into(),
+                regime: Regime::p2p(),
+            },
+            &Actor::system("test"),
+        )
+        .expect("creditor");
+    assert_eq!(
+        through_url.creditor_by_code("ISO").expect("read"),
+        Some(made)
+    );
+    let Some(other) = fixture() else { return };
+    assert_eq!(other.store.creditor_by_code("ISO").expect("read"), None);
+}
+
+#[test]
+fn a_bad_url_is_an_error_not_a_panic() {
+    for url in [
+        "postgres://",
+        "postgres://nobody@127.0.0.1:1/none",
+        "postgres://%zz",
+    ] {
+        assert!(PostgresStore::connect(url).is_err(), "{url}");
+    }
+}
+
+#[test]
+fn concurrent_payments_to_one_account_all_count_and_the_pool_shares_connections() {
+    let Some(f) = fixture() else { return };
+    let store = &f.store;
+    let creditor = store
+        .create_creditor(
+            &NewCreditor {
+                code: "RAMAI".into(),
+                name: "Ramai".into(),
+                regime: Regime::bank(),
+            },
+            &Actor::system("test"),
+        )
+        .expect("creditor");
+    store
+        .import_accounts(
+            creditor.id,
+            &Actor::system("test"),
+            &mut Rows(vec![row(1, "CIF1", "Ketut")].into_iter(), true),
+        )
+        .expect("import");
+    let account = store
+        .account_by_number(creditor.id, "ACC-000001")
+        .expect("read")
+        .expect("exists");
+    // More threads than pooled connections: callers wait for a free one.
+    std::thread::scope(|scope| {
+        for t in 0..16 {
+            scope.spawn(move || {
+                for i in 0..5 {
+                    store
+                        .post_payment(
+                            creditor.id,
+                            &sepakat_store::NewPayment {
+                                account: account.id,
+                                data: NewPaymentData {
+                                    paid_at: noon(),
+                                    amount: Rupiah::new(1_000),
+                                    reference: format!("T{t}-{i}"),
+                                    channel: "qris".into(),
+                                },
+                            },
+                            &AllocationOrder::default(),
+                            &Actor::system("test"),
+                        )
+                        .expect("posted");
+                }
+            });
+        }
+    });
+    let after = store
+        .account(creditor.id, account.id)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(
+        after.balance.total_outstanding(),
+        account.balance.total_outstanding() - Rupiah::new(80_000)
+    );
+    assert_eq!(
+        store.payments(creditor.id, account.id).expect("list").len(),
+        80
+    );
 }
