@@ -105,8 +105,6 @@ CREATE TABLE accounts (
     last_payment_on       INTEGER,
     last_payment_amount   INTEGER,
     status                TEXT    NOT NULL,
-    -- 0 when inserted, +1 per import update: tells an upsert's insert from its update.
-    revision              INTEGER NOT NULL DEFAULT 0,
     UNIQUE (creditor_id, account_no)
 );
 
