@@ -126,6 +126,22 @@ impl Pool {
     }
 }
 
+impl Drop for Pool {
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut self.lock().idle);
+        if idle.is_empty() {
+            return;
+        }
+        // Each `postgres::Client` owns a small tokio runtime, and dropping a runtime on a
+        // thread that drives another (e.g. when the web server's state goes away at
+        // shutdown) panics. A plain thread of its own is always a safe place.
+        let closer = std::thread::spawn(move || drop(idle));
+        if closer.join().is_err() {
+            tracing::warn!("closing pooled PostgreSQL connections panicked");
+        }
+    }
+}
+
 /// A checked-out connection; derefs to `postgres::Client`.
 pub(crate) struct PooledClient<'p> {
     pool: &'p Pool,
