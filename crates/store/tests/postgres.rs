@@ -359,7 +359,7 @@ fn import_speed_rows_per_second() {
             creditor.id,
             &Actor::system("test"),
             &AllocationOrder::default(),
-            &mut PaymentRows(rows.into_iter()),
+            &mut PaymentRows(rows.into_iter(), 0),
         )
         .expect("payment import");
     assert_eq!(outcome.inserted, u64::from(payments));
@@ -370,14 +370,15 @@ fn import_speed_rows_per_second() {
     );
 }
 
-struct PaymentRows(std::vec::IntoIter<PaymentUpsert>);
+/// Payment rows; rejected rows are counted, not fatal.
+struct PaymentRows(std::vec::IntoIter<PaymentUpsert>, u64);
 
 impl ImportSource<PaymentUpsert> for PaymentRows {
     fn next_valid(&mut self) -> Option<PaymentUpsert> {
         self.0.next()
     }
-    fn reject(&mut self, row: u64, column: &str, message: String) {
-        panic!("row {row} rejected at {column}: {message}");
+    fn reject(&mut self, _row: u64, _column: &str, _message: String) {
+        self.1 += 1;
     }
     fn commit_wanted(&self) -> bool {
         true
@@ -485,4 +486,103 @@ fn concurrent_payments_to_one_account_all_count_and_the_pool_shares_connections(
         store.payments(creditor.id, account.id).expect("list").len(),
         80
     );
+}
+
+/// Imports `rows` into a fresh store with accounts ACC-000001..3; returns the store's
+/// view of the three accounts and their payments (ids left out).
+fn after_payments(post_one_by_one: bool, rows: &[PaymentUpsert]) -> Option<Vec<String>> {
+    let f = fixture()?;
+    let store = &f.store;
+    let actor = Actor::system("test");
+    let creditor = store
+        .create_creditor(
+            &NewCreditor {
+                code: "BAYAR".into(),
+                name: "Bayar".into(),
+                regime: Regime::bank(),
+            },
+            &actor,
+        )
+        .expect("creditor");
+    let accounts = (1..=3)
+        .map(|n| row(n, &format!("CIF{n}"), "Nyoman"))
+        .collect::<Vec<_>>();
+    store
+        .import_accounts(creditor.id, &actor, &mut Rows(accounts.into_iter(), true))
+        .expect("import");
+    let order = AllocationOrder::default();
+    if post_one_by_one {
+        for r in rows {
+            let Some(account) = store
+                .account_by_number(creditor.id, &r.account_no)
+                .expect("read")
+            else {
+                continue;
+            };
+            let posted = store.post_payment(
+                creditor.id,
+                &sepakat_store::NewPayment {
+                    account: account.id,
+                    data: r.payment.clone(),
+                },
+                &order,
+                &actor,
+            );
+            assert!(matches!(posted, Ok(_) | Err(StoreError::Conflict(_))));
+        }
+    } else {
+        let mut source = PaymentRows(rows.to_vec().into_iter(), 0);
+        store
+            .import_payments(creditor.id, &actor, &order, &mut source)
+            .expect("payment import");
+    }
+    let mut view = Vec::new();
+    for n in 1..=3 {
+        let acc = store
+            .account_by_number(creditor.id, &format!("ACC-{n:06}"))
+            .expect("read")
+            .expect("exists");
+        view.push(format!(
+            "{:?} {:?} {:?}",
+            acc.balance, acc.last_payment, acc.status
+        ));
+        for p in store.payments(creditor.id, acc.id).expect("payments") {
+            view.push(format!(
+                "{} {} {:?} {:?} {}",
+                p.reference, p.paid_at, p.amount, p.allocation, p.instalments_cleared
+            ));
+        }
+    }
+    Some(view)
+}
+
+#[test]
+fn payment_import_in_batches_ends_where_posting_one_by_one_ends() {
+    // More rows than one batch; several payments per account, in and out of date order,
+    // repeated references, unknown accounts, and enough money to pay one account off.
+    let rows: Vec<PaymentUpsert> = (1..=2_100u32)
+        .map(|i| PaymentUpsert {
+            row: u64::from(i),
+            account_no: match i % 7 {
+                0 => "ACC-404".to_string(),
+                k => format!("ACC-{:06}", k % 3 + 1),
+            },
+            payment: NewPaymentData {
+                paid_at: noon() + chrono::Duration::hours(i64::from((i * 37) % 200)),
+                amount: Rupiah::new(if i == 5 {
+                    9_000_000
+                } else {
+                    4_000 + i64::from(i)
+                }),
+                reference: format!("REF-{}", if i % 11 == 0 { i - 1 } else { i }),
+                channel: "va".into(),
+            },
+        })
+        .collect();
+    let (Some(batched), Some(single)) = (after_payments(false, &rows), after_payments(true, &rows))
+    else {
+        return;
+    };
+    assert!(batched.len() > 1_500);
+    assert_eq!(batched, single);
 }

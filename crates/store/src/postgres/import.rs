@@ -3,23 +3,20 @@
 //! Accounts stream from the source into a temporary staging table with `COPY … FROM STDIN`
 //! in batches; each batch is then merged by one statement of set-based upserts (debtors,
 //! then accounts), which is what makes a million-row file take seconds, not minutes.
-//! Payments go row by row, because each one runs the domain's allocation against the
-//! account's current balance.
+//! Payments are imported by `payment_import`.
 
 use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::Utc;
 use postgres::{Client, Statement, Transaction};
-use sepakat_domain::AllocationOrder;
 
 use super::audit;
 use super::codec::{get, kind_code};
 use super::db_err;
-use super::payment::{decode_locked, lock_by_number_sql, Posting, REFERENCE_USED};
 use crate::{
-    AccountUpsert, Actor, CreditorId, EntityRef, ImportOutcome, ImportSource, NewAudit,
-    PaymentUpsert, StoreError, StoreResult,
+    AccountUpsert, Actor, CreditorId, EntityRef, ImportOutcome, ImportSource, NewAudit, StoreError,
+    StoreResult,
 };
 
 /// Rows staged per COPY before they are merged: large enough to amortise the merge
@@ -168,61 +165,6 @@ pub(super) fn accounts(
     finish(tx, source.commit_wanted(), outcome, context)
 }
 
-/// Imports payments in one transaction; known references are unchanged, unknown accounts
-/// rejected through the source.
-pub(super) fn payments(
-    client: &mut Client,
-    creditor: CreditorId,
-    actor: &Actor,
-    order: &AllocationOrder,
-    source: &mut dyn ImportSource<PaymentUpsert>,
-) -> StoreResult<ImportOutcome> {
-    let context = "importing payments";
-    let mut tx = client.transaction().map_err(db_err(context))?;
-    ensure_creditor(&mut tx, creditor)?;
-    let known = tx.prepare(REFERENCE_USED).map_err(db_err(context))?;
-    let lock = tx.prepare(&lock_by_number_sql()).map_err(db_err(context))?;
-    let posting = Posting::prepare(&mut tx)?;
-    let mut outcome = ImportOutcome::default();
-    // Checks in the same order as SQLite, so both report the same row the same way.
-    while let Some(row) = source.next_valid() {
-        let account = tx
-            .query_opt(&lock, &[&creditor.0, &row.account_no])
-            .map_err(db_err(context))?;
-        let Some(account) = account else {
-            source.reject(
-                row.row,
-                "account_no",
-                format!("no account {} for this creditor", row.account_no),
-            );
-            outcome.rejected += 1;
-            continue;
-        };
-        let data = &row.payment;
-        let seen = tx
-            .query_opt(&known, &[&creditor.0, &data.reference])
-            .map_err(db_err(context))?;
-        if seen.is_some() {
-            outcome.unchanged += 1;
-            continue;
-        }
-        if !data.amount.is_positive() {
-            source.reject(
-                row.row,
-                "amount",
-                "amount must be more than zero".to_string(),
-            );
-            outcome.rejected += 1;
-            continue;
-        }
-        let account = decode_locked(&account)?;
-        posting.apply(&mut tx, creditor, &account, data, order)?;
-        outcome.inserted += 1;
-    }
-    audit_import(&mut tx, creditor, actor, "payments", &outcome)?;
-    finish(tx, source.commit_wanted(), outcome, context)
-}
-
 /// The prepared merge statement of one account import.
 struct Merge {
     creditor: CreditorId,
@@ -268,7 +210,7 @@ impl Merge {
     }
 }
 
-fn ensure_creditor(tx: &mut Transaction<'_>, creditor: CreditorId) -> StoreResult<()> {
+pub(super) fn ensure_creditor(tx: &mut Transaction<'_>, creditor: CreditorId) -> StoreResult<()> {
     tx.query_opt("SELECT 1 FROM creditors WHERE id = $1", &[&creditor.0])
         .map_err(db_err("reading the creditor"))?
         .map(|_| ())
@@ -276,7 +218,7 @@ fn ensure_creditor(tx: &mut Transaction<'_>, creditor: CreditorId) -> StoreResul
 }
 
 /// One summary entry per import; the detail holds counts only, never personal data.
-fn audit_import(
+pub(super) fn audit_import(
     tx: &mut Transaction<'_>,
     creditor: CreditorId,
     actor: &Actor,
@@ -301,7 +243,7 @@ fn audit_import(
     )
 }
 
-fn finish(
+pub(super) fn finish(
     tx: Transaction<'_>,
     commit: bool,
     mut outcome: ImportOutcome,
@@ -422,7 +364,7 @@ impl Batch {
 }
 
 /// COPY text format: backslash, tab, newline and carriage return are escaped.
-fn escape_into(buf: &mut Vec<u8>, text: &str) {
+pub(super) fn escape_into(buf: &mut Vec<u8>, text: &str) {
     for &byte in text.as_bytes() {
         match byte {
             b'\\' => buf.extend_from_slice(b"\\\\"),

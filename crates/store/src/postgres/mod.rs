@@ -12,6 +12,7 @@ mod creditor;
 mod import;
 mod migrate;
 mod payment;
+mod payment_import;
 mod pool;
 mod user;
 
@@ -205,7 +206,7 @@ impl Store for PostgresStore {
         order: &AllocationOrder,
         source: &mut dyn ImportSource<PaymentUpsert>,
     ) -> StoreResult<ImportOutcome> {
-        import::payments(&mut *self.conn()?, creditor, actor, order, source)
+        payment_import::payments(&mut *self.conn()?, creditor, actor, order, source)
     }
 
     fn post_payment(

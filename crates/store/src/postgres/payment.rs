@@ -33,12 +33,12 @@ pub(super) struct LockedAccount {
     pub province: Province,
 }
 
-const LOCK_COLUMNS: &str = "a.id, a.outstanding_principal, a.arrears_principal,
+pub(super) const LOCK_COLUMNS: &str = "a.id, a.outstanding_principal, a.arrears_principal,
     a.arrears_interest, a.penalty, a.fees, a.oldest_unpaid_due, a.instalment, a.status,
     d.province";
 
 /// The accounts-with-debtor join the lock statements read; only the account row is locked.
-const LOCK_FROM: &str = "accounts a JOIN debtors d ON d.id = a.debtor_id";
+pub(super) const LOCK_FROM: &str = "accounts a JOIN debtors d ON d.id = a.debtor_id";
 
 /// Locks an account of the creditor by id (None if it is not theirs or does not exist).
 pub(super) fn lock_by_id(
@@ -56,14 +56,6 @@ pub(super) fn lock_by_id(
         .transpose()
 }
 
-/// The statement that locks an account of a creditor by number (prepared once per import).
-pub(super) fn lock_by_number_sql() -> String {
-    format!(
-        "SELECT {LOCK_COLUMNS} FROM {LOCK_FROM}
-         WHERE a.creditor_id = $1 AND a.account_no = $2 FOR UPDATE OF a"
-    )
-}
-
 /// A row of `LOCK_COLUMNS`.
 pub(super) fn decode_locked(row: &Row) -> StoreResult<LockedAccount> {
     Ok(LockedAccount {
@@ -76,7 +68,7 @@ pub(super) fn decode_locked(row: &Row) -> StoreResult<LockedAccount> {
 }
 
 /// Whether the creditor already used a payment reference (reversals repeat theirs).
-pub(super) const REFERENCE_USED: &str = "SELECT 1 FROM payments
+const REFERENCE_USED: &str = "SELECT 1 FROM payments
     WHERE creditor_id = $1 AND reference = $2 AND reverses IS NULL";
 
 /// Posts one payment by hand and audits it on the account.
@@ -166,7 +158,7 @@ fn save_balance(
 }
 
 /// The calendar day of an instant in the debtor's time zone.
-fn local_day(at: DateTime<Utc>, province: Province) -> NaiveDate {
+pub(super) fn local_day(at: DateTime<Utc>, province: Province) -> NaiveDate {
     province.zone().local(at).date()
 }
 
@@ -191,7 +183,7 @@ const POST_SQL: &str = "
     WHERE a.id = $2
     RETURNING p.id";
 
-/// The posting statement, prepared once per transaction (an import posts thousands).
+/// The posting statement, prepared in the posting's transaction.
 pub(super) struct Posting {
     statement: Statement,
 }
