@@ -490,7 +490,7 @@ fn concurrent_payments_to_one_account_all_count_and_the_pool_shares_connections(
 
 /// Imports `rows` into a fresh store with accounts ACC-000001..3; returns the store's
 /// view of the three accounts and their payments (ids left out).
-fn after_payments(post_one_by_one: bool, rows: &[PaymentUpsert]) -> Option<Vec<String>> {
+fn after_payments(post_one_by_one: bool, rows: Vec<PaymentUpsert>) -> Option<Vec<String>> {
     let f = fixture()?;
     let store = &f.store;
     let actor = Actor::system("test");
@@ -512,7 +512,7 @@ fn after_payments(post_one_by_one: bool, rows: &[PaymentUpsert]) -> Option<Vec<S
         .expect("import");
     let order = AllocationOrder::default();
     if post_one_by_one {
-        for r in rows {
+        for r in &rows {
             let Some(account) = store
                 .account_by_number(creditor.id, &r.account_no)
                 .expect("read")
@@ -531,7 +531,7 @@ fn after_payments(post_one_by_one: bool, rows: &[PaymentUpsert]) -> Option<Vec<S
             assert!(matches!(posted, Ok(_) | Err(StoreError::Conflict(_))));
         }
     } else {
-        let mut source = PaymentRows(rows.to_vec().into_iter(), 0);
+        let mut source = PaymentRows(rows.into_iter(), 0);
         store
             .import_payments(creditor.id, &actor, &order, &mut source)
             .expect("payment import");
@@ -579,8 +579,10 @@ fn payment_import_in_batches_ends_where_posting_one_by_one_ends() {
             },
         })
         .collect();
-    let (Some(batched), Some(single)) = (after_payments(false, &rows), after_payments(true, &rows))
-    else {
+    let (Some(batched), Some(single)) = (
+        after_payments(false, rows.clone()),
+        after_payments(true, rows),
+    ) else {
         return;
     };
     assert!(batched.len() > 1_500);
