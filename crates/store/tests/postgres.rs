@@ -340,7 +340,7 @@ fn import_speed_rows_per_second() {
             cpu.unwrap_or_default()
         );
     }
-    let payments = 20_000u32;
+    let payments = 100_000u32;
     let rows: Vec<PaymentUpsert> = (1..=payments)
         .map(|i| PaymentUpsert {
             row: u64::from(i),

@@ -38,7 +38,7 @@ pub(super) const LOCK_COLUMNS: &str = "a.id, a.outstanding_principal, a.arrears_
     d.province";
 
 /// The accounts-with-debtor join the lock statements read; only the account row is locked.
-pub(super) const LOCK_FROM: &str = "accounts a JOIN debtors d ON d.id = a.debtor_id";
+const LOCK_FROM: &str = "accounts a JOIN debtors d ON d.id = a.debtor_id";
 
 /// Locks an account of the creditor by id (None if it is not theirs or does not exist).
 pub(super) fn lock_by_id(
