@@ -72,7 +72,13 @@ fn has_accounts(store: &dyn Store) -> Result<bool> {
 }
 
 fn ensure_users(store: &Arc<dyn Store>) -> Result<()> {
-    let creditors: Vec<CreditorId> = store.creditors()?.into_iter().map(|c| c.id).collect();
+    // Demo users work for the bank; the agency collector also for the multifinance company.
+    let mut creditors: Vec<CreditorId> = Vec::new();
+    for code in sepakat_engine::demo::creditor_codes() {
+        if let Some(c) = store.creditor_by_code(code)? {
+            creditors.push(c.id);
+        }
+    }
     let first = *creditors.first().context("the demo created no creditor")?;
     let hash = sepakat_web::auth::hash_password(DEMO_PASSWORD)?;
     for (username, full_name, role, agency) in DEMO_USERS {

@@ -28,6 +28,11 @@ pub use csv_file::write_accounts_csv;
 /// Runs up to this many accounts also get historic payments (posting them is slower).
 pub const PAYMENTS_UP_TO: u64 = 200_000;
 
+/// The demo creditors' codes, the bank first.
+pub fn creditor_codes() -> impl Iterator<Item = &'static str> {
+    CREDITORS.iter().map(|c| c.code)
+}
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
