@@ -34,4 +34,19 @@ else
   echo "PostgreSQL contract tests: skipped (no server on 127.0.0.1:5432)"
 fi
 
-exec cargo test --workspace "$@"
+# Run the suite, then print one closing line with the totals over every test binary.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^test result:/ {
+       for (i = 2; i <= NF; i++) {
+         if ($i ~ /^passed;?$/)  passed  += $(i - 1)
+         if ($i ~ /^failed;?$/)  failed  += $(i - 1)
+         if ($i ~ /^ignored;?$/) skipped += $(i - 1)
+       }
+     }
+     END { printf "total: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+exit "$status"

@@ -92,9 +92,14 @@ impl DeferredIndexes {
 
     /// Recreates every dropped index.
     fn rebuild(self, tx: &Connection) -> StoreResult<()> {
+        let started = std::time::Instant::now();
         for (_, sql) in &self.dropped {
             tx.execute_batch(sql)?;
         }
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "bulk import: indexes rebuilt"
+        );
         Ok(())
     }
 }
