@@ -57,6 +57,12 @@ fn supervisor_logs_in_sees_the_portfolio_and_opens_an_account() {
     let masked_nik = regex_like_masked_nik(&detail);
     assert!(masked_nik, "account page shows no masked NIK");
     browser.screenshot("account");
+
+    // The same pages on a phone, for people to look at.
+    browser.resize(390, 844);
+    browser.screenshot("account-phone");
+    browser.goto(&format!("{}/", server.base_url));
+    browser.screenshot("portfolio-phone");
 }
 
 /// True when the page holds a masked NIK (`dddd********dddd`) and no 16-digit run.

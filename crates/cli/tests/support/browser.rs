@@ -106,6 +106,14 @@ impl Browser {
         post(&format!("{}/url", self.session), json!({ "url": url }));
     }
 
+    /// Resizes the window, e.g. to a phone's 390×844.
+    pub fn resize(&self, width: u32, height: u32) {
+        post(
+            &format!("{}/window/rect", self.session),
+            json!({"width": width, "height": height}),
+        );
+    }
+
     /// The first element matching a CSS selector (fails the test if none).
     pub fn find(&self, css: &str) -> Element<'_> {
         let reply = post(

@@ -92,7 +92,7 @@ impl PortfolioPage {
             twp90: format::share(s.over_90, total.outstanding),
             tables: vec![
                 (
-                    format!("{} — {}", t.kolektibilitas, t.by_kolektibilitas),
+                    t.by_kolektibilitas.to_string(),
                     Table::new(lang, classes, &s.by_kolektibilitas),
                 ),
                 (
