@@ -20,6 +20,7 @@ use sepakat_store::{
     Store,
 };
 
+use crate::import::pipeline::pipelined;
 use crate::progress::Progress;
 use generator::{accounts_of, generate as generate_account, Generated, CREDITORS};
 
@@ -138,9 +139,11 @@ pub fn generate(
             progress: &mut *progress,
             done,
         };
-        let outcome = store
-            .import_accounts(creditor.id, &actor, &mut accounts)
-            .with_context(|| format!("writing demo accounts of {}", spec.code))?;
+        // Generate on a second thread while the store writes, as file imports validate.
+        let outcome = pipelined(&mut accounts, |s| {
+            store.import_accounts(creditor.id, &actor, s)
+        })
+        .with_context(|| format!("writing demo accounts of {}", spec.code))?;
         done += count;
         let mut summary = CreditorSummary {
             code: spec.code.to_string(),

@@ -9,7 +9,7 @@
 mod account;
 mod column;
 mod payment;
-mod pipeline;
+pub(crate) mod pipeline;
 mod reader;
 mod row;
 mod source;
