@@ -246,6 +246,25 @@ impl AccountStatus {
         }
     }
 
+    /// The status once a payment has left `balance`: paid off when nothing is owed,
+    /// otherwise unchanged (one rule for every backend and the demo).
+    pub fn after_payment(self, balance: &Balance) -> AccountStatus {
+        if balance.total_outstanding().is_zero() {
+            AccountStatus::PaidOff
+        } else {
+            self
+        }
+    }
+
+    /// The status once a reversal has restored `balance`: a paid-off account that owes
+    /// again is open again; any other status is unchanged.
+    pub fn after_reversal(self, balance: &Balance) -> AccountStatus {
+        match self {
+            AccountStatus::PaidOff if !balance.total_outstanding().is_zero() => AccountStatus::Open,
+            other => other,
+        }
+    }
+
     /// Parses a code.
     pub fn parse(text: &str) -> Option<AccountStatus> {
         match text {

@@ -16,8 +16,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use sepakat_domain::{apply_payment, AllocationOrder};
 use sepakat_store::{
-    AccountStatus, AccountUpsert, Actor, CreditorId, ImportSource, NewCreditor, PaymentUpsert,
-    Store,
+    AccountUpsert, Actor, CreditorId, ImportSource, NewCreditor, PaymentUpsert, Store,
 };
 
 use crate::import::pipeline::pipelined;
@@ -219,9 +218,7 @@ fn settled(generated: Generated, order: &AllocationOrder) -> AccountUpsert {
     for p in &generated.payments {
         let effect = apply_payment(&account.balance, p.amount, account.instalment, order);
         account.balance = effect.after;
-        if account.balance.total_outstanding().is_zero() {
-            account.status = AccountStatus::PaidOff;
-        }
+        account.status = account.status.after_payment(&account.balance);
         let day = zone.local(p.paid_at).date();
         if account.last_payment.is_none_or(|(last, _)| day >= last) {
             account.last_payment = Some((day, p.amount));

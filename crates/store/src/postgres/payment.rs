@@ -217,11 +217,7 @@ impl Posting {
         }
         let effect =
             sepakat_domain::apply_payment(&account.balance, data.amount, account.instalment, order);
-        let status = if effect.after.total_outstanding().is_zero() {
-            AccountStatus::PaidOff
-        } else {
-            account.status
-        };
+        let status = account.status.after_payment(&effect.after);
         let a = &effect.allocation;
         let after = &effect.after;
         let context = format!("payment {}", data.reference);
@@ -361,10 +357,7 @@ pub(super) fn reverse(
             other => other,
         })
         .and_then(|row| get(&row, "id"))?;
-    let status = match account.status {
-        AccountStatus::PaidOff if !restored.total_outstanding().is_zero() => AccountStatus::Open,
-        other => other,
-    };
+    let status = account.status.after_reversal(&restored);
     save_balance(&mut tx, account.id, &restored, status, &context)?;
     restore_last_payment(&mut tx, &account, &context)?;
     audit::record(

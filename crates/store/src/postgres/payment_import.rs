@@ -17,8 +17,7 @@ use super::db_err;
 use super::import::{audit_import, ensure_creditor, escape_into, finish};
 use super::payment::{decode_locked, local_day, LockedAccount, LOCK_COLUMNS};
 use crate::{
-    AccountStatus, Actor, CreditorId, ImportOutcome, ImportSource, PaymentUpsert, StoreError,
-    StoreResult,
+    Actor, CreditorId, ImportOutcome, ImportSource, PaymentUpsert, StoreError, StoreResult,
 };
 
 /// Payment rows per batch.
@@ -222,9 +221,7 @@ fn post_batch(
         ];
         push_line(&mut copy, &fields);
         account.balance = effect.after;
-        if effect.after.total_outstanding().is_zero() {
-            account.status = AccountStatus::PaidOff;
-        }
+        account.status = account.status.after_payment(&effect.after);
         // The latest payment by the debtor's calendar day; a tie goes to the later row.
         let day = local_day(data.paid_at, account.province);
         if running.last_payment_on.is_none_or(|last| day >= last) {

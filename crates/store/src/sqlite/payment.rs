@@ -170,11 +170,7 @@ pub(crate) fn apply(
             )),
             other => other,
         })?;
-    let new_status = if effect.after.total_outstanding().is_zero() {
-        AccountStatus::PaidOff
-    } else {
-        account.status
-    };
+    let new_status = account.status.after_payment(&effect.after);
     save_balance(tx, account.id, &effect.after, new_status)?;
     let paid_on = day(local_day(data.paid_at, account.province));
     tx.prepare_cached(
@@ -376,10 +372,7 @@ pub(crate) fn reverse(
             }
             other => other,
         })?;
-    let new_status = match account.status {
-        AccountStatus::PaidOff if !restored.total_outstanding().is_zero() => AccountStatus::Open,
-        other => other,
-    };
+    let new_status = account.status.after_reversal(&restored);
     save_balance(tx, account.id, &restored, new_status)?;
     restore_last_payment(tx, &account)?;
     audit::write(
