@@ -11,11 +11,18 @@ use super::db_err;
 use crate::StoreResult;
 
 /// The migrations in order: (version, file name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_init.sql",
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_init.sql",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "0002_collection.sql",
+        include_str!("../../migrations/postgres/0002_collection.sql"),
+    ),
+];
 
 /// Applies every migration not yet recorded.
 pub(super) fn migrate(client: &mut Client) -> StoreResult<()> {

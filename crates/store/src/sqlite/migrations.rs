@@ -10,11 +10,18 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::{StoreError, StoreResult};
 
 /// Every migration, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../migrations/sqlite/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "collection",
+        include_str!("../../migrations/sqlite/0002_collection.sql"),
+    ),
+];
 
 /// Applies the migrations this database lacks.
 pub(crate) fn apply(conn: &mut Connection) -> StoreResult<()> {
