@@ -21,6 +21,7 @@ pub mod rate;
 pub mod region;
 pub mod role;
 pub mod schedule;
+pub mod strategy;
 pub mod terbilang;
 
 pub use account::{apply_payment, reverse_payment, Balance, PaymentEffect};
