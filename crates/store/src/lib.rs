@@ -7,6 +7,7 @@
 
 pub mod model;
 pub mod postgres;
+pub mod run;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::AllocationOrder;
 
 pub use model::*;
+pub use run::*;
 
 /// What can go wrong at the storage boundary; callers never see driver errors.
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +51,7 @@ pub trait ImportSource<T> {
 
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + RunStore {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_collection.sql",
         include_str!("../../migrations/postgres/0002_collection.sql"),
     ),
+    (
+        3,
+        "0003_run.sql",
+        include_str!("../../migrations/postgres/0003_run.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

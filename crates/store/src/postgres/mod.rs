@@ -14,6 +14,7 @@ mod migrate;
 mod payment;
 mod payment_import;
 mod pool;
+mod run;
 mod user;
 
 use ::postgres::error::SqlState;

@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "collection",
         include_str!("../../migrations/sqlite/0002_collection.sql"),
     ),
+    (
+        3,
+        "run",
+        include_str!("../../migrations/sqlite/0003_run.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

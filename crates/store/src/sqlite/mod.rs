@@ -15,6 +15,7 @@ mod codec;
 mod import;
 mod migrations;
 mod payment;
+mod run;
 mod tenant;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
