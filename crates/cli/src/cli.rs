@@ -43,6 +43,8 @@ pub enum Command {
     /// The contact compliance gate.
     #[command(subcommand)]
     Gate(GateCommand),
+    /// The nightly run: plan every open account's next action and write the action queue.
+    Run(RunArgs),
     /// Manage creditors (tenants).
     #[command(subcommand)]
     Creditor(CreditorCommand),
@@ -102,6 +104,20 @@ pub struct DemoArgs {
     /// Address to listen on.
     #[arg(long)]
     pub bind: Option<SocketAddr>,
+}
+
+/// `sepakat run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The date to plan for (YYYY-MM-DD).
+    #[arg(long)]
+    pub as_of: NaiveDate,
+    /// Only this creditor (code); default: every creditor.
+    #[arg(long)]
+    pub creditor: Option<String>,
+    /// A strategy file (TOML); default: the shipped strategies/default.toml.
+    #[arg(long)]
+    pub strategy: Option<PathBuf>,
 }
 
 /// `sepakat config …`.

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod demo;
 pub mod import;
 pub mod progress;
+pub mod run;
 
 pub use import::{import_file, ImportError, ImportKind, ImportOptions, ImportReport, RowError};
 pub use progress::{NoProgress, Progress};

@@ -6,6 +6,7 @@ mod engine {
     pub mod examples;
     pub mod files;
     pub mod payments;
+    pub mod run;
     pub mod support;
     pub mod xlsx;
 }

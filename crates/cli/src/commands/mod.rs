@@ -7,6 +7,7 @@ mod demo;
 mod gate;
 mod import;
 mod migrate;
+mod run;
 mod serve;
 mod user;
 
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(cmd) => config_cmd::run(cmd),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Gate(cmd) => gate::run(&config, cmd),
+        Command::Run(args) => run::run(&config, args),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
     }

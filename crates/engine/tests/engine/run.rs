@@ -1,0 +1,235 @@
+//! The nightly run over a demo portfolio on a SQLite file: reruns give the same queue,
+//! a dead run leaves the previous queue in force and is cleaned up, a live run refuses a
+//! second one, and bad strategy files are refused before anything is written.
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use sepakat_domain::compliance::Gate;
+use sepakat_domain::strategy::{Action, Strategy, PEERS_TOML};
+use sepakat_domain::{BucketSet, Clock, FixedClock};
+use sepakat_engine::demo::{generate, DemoOptions};
+use sepakat_engine::run::{holder, run_creditor, RunOptions};
+use sepakat_engine::NoProgress;
+use sepakat_store::{
+    AccountId, Actor, Creditor, NewAction, NewRun, QueuedAction, RunStatus, Store, StoreError,
+};
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn demo_store() -> (tempfile::TempDir, Arc<dyn Store>, Creditor) {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        sepakat_store::open(&format!("sqlite://{}", dir.path().join("run.db").display())).unwrap();
+    store.migrate().unwrap();
+    let options = DemoOptions {
+        accounts: 3000,
+        seed: 7,
+        today: as_of(),
+    };
+    generate(store.as_ref(), &options, &mut NoProgress).unwrap();
+    let bank = store.creditor_by_code("NUSABANK").unwrap().unwrap();
+    (dir, store, bank)
+}
+
+fn clock() -> FixedClock {
+    FixedClock::new("2026-11-23T18:00:00Z".parse().unwrap())
+}
+
+fn queue(store: &dyn Store, creditor: &Creditor, run: i64) -> Vec<QueuedAction> {
+    store
+        .queued_actions(
+            creditor.id,
+            sepakat_store::RunId(run),
+            AccountId(0),
+            1_000_000,
+        )
+        .unwrap()
+}
+
+fn options<'a>(strategy: &'a Strategy, gate: &'a Gate, buckets: &'a BucketSet) -> RunOptions<'a> {
+    RunOptions {
+        as_of: as_of(),
+        strategy,
+        gate,
+        buckets,
+        lease: Duration::seconds(120),
+        actor: Actor::system("test"),
+    }
+}
+
+#[test]
+fn rerunning_the_same_date_gives_the_same_queue_and_puts_it_in_force() {
+    let (_dir, store, bank) = demo_store();
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let first = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    let second = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    assert!(first.actions > 100, "{first}");
+    assert_eq!(first.accounts, second.accounts);
+    assert_eq!(first.by_rule, second.by_rule);
+    let q2 = queue(store.as_ref(), &bank, second.run);
+    assert_eq!(q2.len() as u64, second.actions);
+    // The superseded queue was pruned; the report is kept.
+    assert!(queue(store.as_ref(), &bank, first.run).is_empty());
+    let runs = store.runs(bank.id, 10).unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs[0].in_force && !runs[1].in_force);
+    assert_eq!(runs[1].report.as_ref().unwrap()["actions"], first.actions);
+    // Every queued contact has a window inside 08.00-20.00 (07.00 for visits) local.
+    for a in &q2 {
+        assert_ne!(a.action, Action::None);
+        if let Some((start, end)) = a.window {
+            assert!(start < end, "{a:?}");
+        }
+    }
+    // Same rows again from a third run.
+    let third = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(queue(store.as_ref(), &bank, third.run), q2);
+}
+
+#[test]
+fn a_run_killed_mid_way_leaves_the_previous_queue_in_force_and_a_rerun_cleans_it_up() {
+    let (_dir, store, bank) = demo_store();
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let good = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    let before = queue(store.as_ref(), &bank, good.run);
+    // A run by a process of this host that no longer exists, killed after one chunk.
+    let now = clock().now();
+    let dead = store
+        .begin_run(
+            &NewRun {
+                creditor: bank.id,
+                as_of: as_of(),
+                strategy: "default".into(),
+                holder: format!("{}:4000000000", holder().rsplit_once(':').unwrap().0),
+                started_at: now,
+                lease_until: now + Duration::hours(1),
+                actor: Actor::system("test"),
+            },
+            &|_| false,
+        )
+        .unwrap();
+    let row = NewAction {
+        account: before[0].account,
+        arm: 0,
+        rule: "x",
+        action: Action::Call,
+        template: None,
+        priority: 1.0,
+        window: None,
+        team: None,
+        dpd: 1,
+        bucket: "1-30",
+        kolektibilitas: 2,
+        promise: None,
+    };
+    store
+        .write_actions(dead, &[row], now + Duration::hours(1))
+        .unwrap();
+    assert_eq!(
+        store
+            .worklist(bank.id, sepakat_store::UserId(1))
+            .unwrap()
+            .len(),
+        0
+    );
+    let runs = store.runs(bank.id, 10).unwrap();
+    assert!(runs.iter().any(|r| r.in_force && r.id.0 == good.run));
+    // The rerun sees the holder is dead (despite its live lease), abandons and prunes it.
+    let again = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    let info = store.run_info(bank.id, dead).unwrap().unwrap();
+    assert_eq!(info.status, RunStatus::Abandoned);
+    assert!(queue(store.as_ref(), &bank, dead.0).is_empty());
+    assert_eq!(queue(store.as_ref(), &bank, again.run), before);
+}
+
+#[test]
+fn a_second_run_while_one_holds_a_live_lease_is_refused_with_a_clear_error() {
+    let (_dir, store, bank) = demo_store();
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let now = clock().now();
+    store
+        .begin_run(
+            &NewRun {
+                creditor: bank.id,
+                as_of: as_of(),
+                strategy: "default".into(),
+                holder: "elsewhere:42".into(),
+                started_at: now,
+                lease_until: now + Duration::hours(1),
+                actor: Actor::system("test"),
+            },
+            &|_| false,
+        )
+        .unwrap();
+    let err = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("starting the run of NUSABANK as of 2026-11-24"),
+        "{text}"
+    );
+    assert!(
+        text.contains("is still running for this creditor, held by elsewhere:42"),
+        "{text}"
+    );
+    assert!(matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.runs(bank.id, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn the_peers_strategy_runs_and_refuses_nothing_on_a_working_day() {
+    let (_dir, store, bank) = demo_store();
+    let strategy = Strategy::from_toml(PEERS_TOML, &BucketSet::default()).unwrap();
+    let (gate, buckets) = (Gate::shipped(), BucketSet::default());
+    let report = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    assert!(report.by_rule.contains_key("1"), "{report}");
+    assert!(report.refused.is_empty(), "{report}");
+    assert!(report.gate_searches < 40, "{report}");
+}
