@@ -139,6 +139,23 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// The nightly run over a demo portfolio (made when the database is empty) and its
+    /// storage floor; prints run and floor seconds, their ratio, rows and peak memory.
+    /// With --database-url the data lives there; otherwise DIR/bench-run.db.
+    Run {
+        /// Accounts to generate when the database is empty.
+        #[arg(long, default_value_t = 1_000_000)]
+        accounts: u64,
+        /// Working directory for the SQLite database (default: the current directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// A strategy file (default: the shipped one).
+        #[arg(long)]
+        strategy: Option<PathBuf>,
+        /// The date to plan for (default 2026-11-24, the demo's and the peers' date).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+    },
 }
 
 /// `sepakat gate …`.

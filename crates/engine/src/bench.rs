@@ -140,7 +140,7 @@ fn with_invalid_first_row(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// VmHWM from /proc/self/status, in KiB (Linux only).
-fn peak_rss_kib() -> Option<u64> {
+pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()

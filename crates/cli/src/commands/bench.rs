@@ -1,13 +1,21 @@
 //! `sepakat bench …`: benchmarks that print what they measure (never asserted in tests).
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{Context, Result};
+use chrono::{Duration, NaiveDate};
+use sepakat_domain::strategy::{Strategy, DEFAULT_TOML};
+use sepakat_domain::SystemClock;
+use sepakat_engine::demo::{generate, DemoOptions};
+use sepakat_engine::run::{run_creditor, storage_floor, RunOptions};
+use sepakat_store::{AccountQuery, Actor};
 
 use crate::cli::BenchCommand;
+use crate::config::Config;
 
 /// Runs a benchmark and prints its figures.
-pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
+pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Import { rows, dir } => {
             let tmp;
@@ -25,6 +33,108 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
             let report = sepakat_engine::bench::bench_import(rows, &dir)?;
             println!("{report}");
         }
+        BenchCommand::Run {
+            accounts,
+            dir,
+            strategy,
+            as_of,
+        } => bench_run(config, url_flag, accounts, dir, strategy, as_of)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn bench_run(
+    config: &Config,
+    url_flag: Option<String>,
+    accounts: u64,
+    dir: Option<std::path::PathBuf>,
+    strategy: Option<std::path::PathBuf>,
+    as_of: Option<NaiveDate>,
+) -> Result<()> {
+    let as_of = match as_of {
+        Some(d) => d,
+        None => NaiveDate::from_ymd_opt(2026, 11, 24).context("benchmark date")?,
+    };
+    let url = match url_flag {
+        Some(u) => u,
+        None => {
+            let dir = dir.unwrap_or_else(|| ".".into());
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            format!("sqlite://{}", dir.join("bench-run.db").display())
+        }
+    };
+    let mut config = config.clone();
+    config.database.url = url;
+    let store = super::open_store(&config)?;
+    let mut empty = true;
+    for c in store.creditors()? {
+        let q = AccountQuery {
+            limit: 1,
+            ..AccountQuery::default()
+        };
+        empty &= store.search_accounts(c.id, &q)?.is_empty();
+    }
+    if empty {
+        let started = Instant::now();
+        let options = DemoOptions {
+            accounts,
+            seed: 42,
+            today: as_of,
+        };
+        let mut progress = crate::progress::CliProgress::new("demo");
+        generate(store.as_ref(), &options, &mut progress)
+            .context("generating the benchmark data")?;
+        println!(
+            "data:          {accounts} demo accounts made in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let buckets = &config.collection.dpd_buckets;
+    let strategy = match strategy {
+        Some(p) => Strategy::from_toml(
+            &std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?,
+            buckets,
+        )?,
+        None => Strategy::from_toml(DEFAULT_TOML, buckets)?,
+    };
+    let gate = config.compliance.gate()?;
+    let options = RunOptions {
+        as_of,
+        strategy: &strategy,
+        gate: &gate,
+        buckets,
+        lease: Duration::seconds(120),
+        actor: Actor::system("system:bench"),
+    };
+    let creditors = store.creditors()?;
+    let started = Instant::now();
+    let mut reports = Vec::new();
+    for c in &creditors {
+        reports.push(run_creditor(store.as_ref(), c, &options, &SystemClock)?);
+    }
+    let run_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut scanned = 0;
+    for (c, r) in creditors.iter().zip(&reports) {
+        scanned += storage_floor(store.as_ref(), c, r.actions, &SystemClock)?;
+    }
+    let floor_seconds = started.elapsed().as_secs_f64();
+    let rows: u64 = reports.iter().map(|r| r.actions).sum();
+    let read: u64 = reports.iter().map(|r| r.accounts).sum();
+    println!("accounts:      {read} open accounts read ({scanned} by the floor)");
+    println!("rows written:  {rows}");
+    println!("run:           {run_seconds:.2} s");
+    println!("floor:         {floor_seconds:.2} s (same scan, same rows, no logic)");
+    println!(
+        "run / floor:   {:.2}",
+        run_seconds / floor_seconds.max(1e-9)
+    );
+    match sepakat_engine::bench::peak_rss_kib() {
+        Some(kib) => println!(
+            "peak RSS:      {:.1} MB (process peak, VmHWM)",
+            kib as f64 / 1024.0
+        ),
+        None => println!("peak RSS:      unknown"),
+    }
+    Ok(())
 }

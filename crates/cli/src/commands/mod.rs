@@ -23,6 +23,7 @@ use crate::config::Config;
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref())?;
+    let url_flag = cli.database_url.clone();
     if let Some(url) = cli.database_url {
         config.database.url = url;
     }
@@ -33,7 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(&config, args),
         Command::Demo(args) => demo::run(&config, args),
         Command::Config(cmd) => config_cmd::run(cmd),
-        Command::Bench(cmd) => bench::run(cmd),
+        Command::Bench(cmd) => bench::run(&config, url_flag, cmd),
         Command::Gate(cmd) => gate::run(&config, cmd),
         Command::Run(args) => run::run(&config, args),
         Command::Creditor(cmd) => creditor::run(&config, cmd),

@@ -7,6 +7,7 @@
 //! thread computes and writes the queue in chunks. Only calls and visits waiting for a
 //! collector stay in memory (a few dozen bytes each) until allocation at the end.
 
+mod floor;
 mod report;
 
 use std::collections::{HashMap, HashSet};
@@ -27,6 +28,7 @@ use sepakat_store::{
     RunFinish, RunId, Store, ACTION_CHUNK,
 };
 
+pub use floor::storage_floor;
 pub use report::RunReport;
 
 /// What a run needs besides the store: the date, the rules and the process identity.
