@@ -233,3 +233,80 @@ fn the_peers_strategy_runs_and_refuses_nothing_on_a_working_day() {
     assert!(report.refused.is_empty(), "{report}");
     assert!(report.gate_searches < 40, "{report}");
 }
+
+/// The same run on PostgreSQL (when `SEPAKAT_TEST_DATABASE_URL` is set), in a schema of
+/// its own: rerun gives the same queue, and the flip puts it in force.
+#[test]
+fn on_postgresql_a_rerun_gives_the_same_queue_and_a_live_lease_refuses_a_second_run() {
+    use sepakat_store::postgres::PostgresStore;
+    let Ok(url) = std::env::var("SEPAKAT_TEST_DATABASE_URL") else {
+        eprintln!("skipped: SEPAKAT_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let schema = format!("sepakat_engine_run_{}", std::process::id());
+    let store: Arc<dyn Store> =
+        Arc::new(PostgresStore::connect_with_schema(&url, &schema).unwrap());
+    struct DropSchema(String, String);
+    impl Drop for DropSchema {
+        fn drop(&mut self) {
+            let _ = PostgresStore::drop_schema(&self.0, &self.1);
+        }
+    }
+    let _cleanup = DropSchema(url.clone(), schema.clone());
+    store.migrate().unwrap();
+    let options_demo = DemoOptions {
+        accounts: 1500,
+        seed: 7,
+        today: as_of(),
+    };
+    generate(store.as_ref(), &options_demo, &mut NoProgress).unwrap();
+    let bank = store.creditor_by_code("NUSABANK").unwrap().unwrap();
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let first = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    let second = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    assert!(first.actions > 50, "{first}");
+    let q = queue(store.as_ref(), &bank, second.run);
+    assert_eq!(q.len() as u64, first.actions);
+    assert!(queue(store.as_ref(), &bank, first.run).is_empty());
+    assert!(store.runs(bank.id, 5).unwrap()[0].in_force);
+    let now = clock().now();
+    store
+        .begin_run(
+            &NewRun {
+                creditor: bank.id,
+                as_of: as_of(),
+                strategy: "default".into(),
+                holder: "elsewhere:42".into(),
+                started_at: now,
+                lease_until: now + Duration::hours(1),
+                actor: Actor::system("test"),
+            },
+            &|_| false,
+        )
+        .unwrap();
+    let err = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("held by elsewhere:42"),
+        "{err:#}"
+    );
+    // The queue in force is untouched by the refused run.
+    assert_eq!(queue(store.as_ref(), &bank, second.run), q);
+}
