@@ -12,13 +12,15 @@ use sepakat_store::{AccountSnapshot, Actor, Creditor, NewAction, NewRun, Store, 
 
 /// Scans the creditor's open accounts and writes `rows` constant queue rows under a
 /// scratch run, which is then abandoned and pruned (untimed by the caller if it wishes).
-/// Returns the accounts scanned.
+/// Returns the accounts scanned and the time spent scanning and writing (the clean-up
+/// afterwards is not counted).
 pub fn storage_floor(
     store: &dyn Store,
     creditor: &Creditor,
     rows: u64,
     clock: &dyn Clock,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<(u64, std::time::Duration)> {
+    let started = std::time::Instant::now();
     let now = clock.now();
     let lease = Duration::seconds(120);
     let actor = Actor::system("system:bench");
@@ -77,7 +79,8 @@ pub fn storage_floor(
             .map_err(|_| anyhow::anyhow!("the account reader panicked"))?
             .context("reading open accounts")
     })?;
+    let elapsed = started.elapsed();
     store.abandon_run(run, "storage floor measurement", &actor)?;
     store.prune_runs(creditor.id)?;
-    Ok(scanned)
+    Ok((scanned, elapsed))
 }
