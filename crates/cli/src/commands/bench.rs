@@ -25,6 +25,7 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
             let report = sepakat_engine::bench::bench_import(rows, &dir)?;
             println!("{report}");
         }
+        BenchCommand::Model(args) => super::model::bench(&args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
