@@ -39,6 +39,7 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             strategy,
             as_of,
         } => bench_run(config, url_flag, accounts, dir, strategy, as_of)?,
+        BenchCommand::Model(args) => super::model::bench(&args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

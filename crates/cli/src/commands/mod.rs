@@ -8,6 +8,7 @@ mod gate;
 mod import;
 mod migrate;
 mod run;
+mod model;
 mod serve;
 mod user;
 
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run::run(&config, args),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
+        Command::Model(cmd) => model::run(cmd),
     }
 }
 

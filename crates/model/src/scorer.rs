@@ -1,0 +1,148 @@
+//! A fitted model and the way to score with it: a [`Scorer`] encodes a row of [`Value`]s into
+//! a buffer it owns and reuses, so scoring allocates nothing per row, and the same row always
+//! gets the same probability.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::Platt;
+use crate::dataset::{FeatureKind, Schema};
+use crate::gbt::Gbt;
+use crate::logistic::Logistic;
+use crate::training::Algorithm;
+
+/// One feature value of a row to score, in schema order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// A number (for a numeric feature; a non-finite number counts as missing, and a number
+    /// given for a categorical feature counts as an unseen category).
+    Number(f64),
+    /// Text, parsed as the CSV cell would be.
+    Text(&'a str),
+    /// No value.
+    Missing,
+}
+
+/// The fitted learner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Learner {
+    /// Logistic regression.
+    Logistic(Logistic),
+    /// Gradient-boosted trees.
+    Gbt(Gbt),
+}
+
+impl Learner {
+    /// Which algorithm this is.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Learner::Logistic(_) => Algorithm::Logistic,
+            Learner::Gbt(_) => Algorithm::Gbt,
+        }
+    }
+
+    fn margin(&self, x: &[f64]) -> f64 {
+        match self {
+            Learner::Logistic(m) => m.margin(x),
+            Learner::Gbt(m) => m.margin(x),
+        }
+    }
+}
+
+/// Figures measured when the model was trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingMetrics {
+    /// Rows with a target that the model saw (fit and held-out parts together).
+    pub rows: usize,
+    /// Rows skipped because their target was missing.
+    pub skipped_no_target: usize,
+    /// Positive rows among `rows`.
+    pub positives: usize,
+    /// Features used.
+    pub features: usize,
+    /// AUC over all training rows (optimistic: the model has seen most of them).
+    pub train_auc: f64,
+    /// Log-loss over all training rows.
+    pub train_logloss: f64,
+    /// Rows held out from fitting, used to calibrate (and to stop adding trees).
+    pub holdout_rows: usize,
+    /// AUC on the held-out rows, when there were any.
+    pub holdout_auc: Option<f64>,
+    /// Calibrated log-loss on the held-out rows, when there were any.
+    pub holdout_logloss: Option<f64>,
+}
+
+/// A trained, calibrated model with its schema and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The date the caller said it was trained.
+    pub created: NaiveDate,
+    /// The target column.
+    pub target: String,
+    /// The target value that counts as positive.
+    pub positive: String,
+    /// The features, in scoring order.
+    pub schema: Schema,
+    /// The margin-to-probability map.
+    pub calibration: Platt,
+    /// Training figures.
+    pub metrics: TrainingMetrics,
+    /// The learner.
+    pub learner: Learner,
+}
+
+impl Model {
+    /// Which algorithm the model uses.
+    pub fn algorithm(&self) -> Algorithm {
+        self.learner.algorithm()
+    }
+
+    /// A scorer for this model (one per thread; reuse it across rows).
+    pub fn scorer(&self) -> Scorer<'_> {
+        Scorer {
+            model: self,
+            encoded: vec![f64::NAN; self.schema.len()],
+        }
+    }
+
+    /// The learner's log-odds of an encoded row, before calibration.
+    pub(crate) fn margin_encoded(&self, x: &[f64]) -> f64 {
+        self.learner.margin(x)
+    }
+
+    /// The calibrated probability of an encoded row (`x[i]` for schema feature `i`).
+    pub(crate) fn probability_encoded(&self, x: &[f64]) -> f64 {
+        let p = self.calibration.probability(self.learner.margin(x));
+        // Finite parameters cannot make a NaN (overflow saturates to 0 or 1); should a
+        // hand-edited artifact make one, score an even chance rather than pass NaN on.
+        if p.is_nan() {
+            0.5
+        } else {
+            p
+        }
+    }
+}
+
+/// Scores rows for one model, reusing one buffer.
+#[derive(Debug)]
+pub struct Scorer<'m> {
+    model: &'m Model,
+    encoded: Vec<f64>,
+}
+
+impl Scorer<'_> {
+    /// The calibrated probability (in `[0, 1]`) that the row is positive. `row[i]` is the
+    /// value of schema feature `i`; entries past the end of `row` count as missing.
+    pub fn score(&mut self, row: &[Value<'_>]) -> f64 {
+        let schema = &self.model.schema;
+        for (i, slot) in self.encoded.iter_mut().enumerate() {
+            *slot = match (row.get(i), &schema.features()[i].kind) {
+                (Some(Value::Number(x)), FeatureKind::Numeric) if x.is_finite() => *x,
+                (Some(Value::Text(text)), _) => schema.encode_text(i, text),
+                _ => f64::NAN,
+            };
+        }
+        self.model.probability_encoded(&self.encoded)
+    }
+}
