@@ -49,6 +49,8 @@ pub enum Command {
     /// Manage users and API tokens.
     #[command(subcommand)]
     User(UserCommand),
+    /// Payment options for one account from a JSON document (see docs/negotiation.md).
+    Negotiate(NegotiateArgs),
 }
 
 /// `sepakat serve`.
@@ -104,6 +106,15 @@ pub struct DemoArgs {
     pub bind: Option<SocketAddr>,
 }
 
+/// `sepakat negotiate`.
+#[derive(Debug, Args)]
+pub struct NegotiateArgs {
+    /// The input JSON file (account, assessment, role, as_of, optional policy and request);
+    /// `-` reads standard input.
+    #[arg(long)]
+    pub input: PathBuf,
+}
+
 /// `sepakat config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
@@ -122,6 +133,15 @@ pub enum BenchCommand {
         /// Working directory for the file and database (default: a temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Compute every payment option for generated accounts; prints per-account latency.
+    Offers {
+        /// Accounts to generate.
+        #[arg(long, default_value_t = 100_000)]
+        accounts: u64,
+        /// Random seed; the same seed gives the same accounts.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
 }
 

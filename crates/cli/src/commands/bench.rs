@@ -25,6 +25,10 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
             let report = sepakat_engine::bench::bench_import(rows, &dir)?;
             println!("{report}");
         }
+        BenchCommand::Offers { accounts, seed } => {
+            let report = sepakat_engine::bench_offers::bench_offers(accounts, seed)?;
+            println!("{report}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

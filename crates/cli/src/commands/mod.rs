@@ -7,6 +7,7 @@ mod demo;
 mod gate;
 mod import;
 mod migrate;
+mod negotiate;
 mod serve;
 mod user;
 
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gate(cmd) => gate::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
+        Command::Negotiate(args) => negotiate::run(args),
     }
 }
 
