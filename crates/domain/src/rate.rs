@@ -146,9 +146,17 @@ mod tests {
         let from = |json: &str| toml::from_str::<T>(json).map(|t| t.r);
         assert_eq!(from("r = 125000").unwrap(), Rate::from_ppm(125_000));
         assert_eq!(from("r = \"12,5%\"").unwrap(), Rate::from_ppm(125_000));
-        assert!(from("r = -1").unwrap_err().to_string().contains("negative rate"));
-        assert!(from("r = \"lots\"").unwrap_err().to_string().contains("not a percentage"));
-        let t = T { r: Rate::from_ppm(500) };
+        assert!(from("r = -1")
+            .unwrap_err()
+            .to_string()
+            .contains("negative rate"));
+        assert!(from("r = \"lots\"")
+            .unwrap_err()
+            .to_string()
+            .contains("not a percentage"));
+        let t = T {
+            r: Rate::from_ppm(500),
+        };
         assert_eq!(toml::to_string(&t).unwrap().trim(), "r = 500");
     }
 

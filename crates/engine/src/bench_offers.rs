@@ -11,8 +11,7 @@ use chrono::{Days, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sepakat_domain::negotiation::{
-    assess, offers, Debt, Declaration, Negotiation, NegotiationPolicy, OfferRequest,
-    PromiseHistory,
+    assess, offers, Debt, Declaration, Negotiation, NegotiationPolicy, OfferRequest, PromiseHistory,
 };
 use sepakat_domain::{Balance, Dpd, ProductType, Rate, Regime, Role, Rupiah, ScheduleMethod};
 
@@ -52,7 +51,11 @@ impl fmt::Display for OffersBench {
         writeln!(f, "p50 per account: {:.1} µs", self.p50_us)?;
         writeln!(f, "p99 per account: {:.1} µs (goal ≤ 1000 µs)", self.p99_us)?;
         writeln!(f, "max per account: {:.1} µs", self.max_us)?;
-        write!(f, "throughput:      {:.0} accounts/s", self.accounts_per_second)
+        write!(
+            f,
+            "throughput:      {:.0} accounts/s",
+            self.accounts_per_second
+        )
     }
 }
 
@@ -138,12 +141,15 @@ fn sample(rng: &mut StdRng, as_of: NaiveDate) -> Sample {
     };
     let overdue_months = i64::from(dpd / 30 + u32::from(dpd > 0)).min(i64::from(elapsed));
     let arrears_principal = (original / i64::from(tenor) * overdue_months).min(outstanding);
-    let arrears_interest = instalment * overdue_months - arrears_principal.min(instalment * overdue_months);
+    let arrears_interest =
+        instalment * overdue_months - arrears_principal.min(instalment * overdue_months);
     let balance = Balance {
         outstanding_principal: Rupiah::new(outstanding),
         arrears_principal: Rupiah::new(arrears_principal),
         arrears_interest: Rupiah::new(arrears_interest.max(0)),
-        penalty: Rupiah::new((arrears_principal + arrears_interest.max(0)) / 1_000 * i64::from(dpd)),
+        penalty: Rupiah::new(
+            (arrears_principal + arrears_interest.max(0)) / 1_000 * i64::from(dpd),
+        ),
         fees: Rupiah::new(if dpd > 30 { 50_000 } else { 0 }),
         oldest_unpaid_due: (dpd > 0).then(|| as_of - Days::new(u64::from(dpd))),
     };
@@ -160,7 +166,11 @@ fn sample(rng: &mut StdRng, as_of: NaiveDate) -> Sample {
         dpd,
         kolektibilitas: regime.classify(dpd),
         annual_rate: Rate::from_ppm(rate),
-        method: if rng.gen_bool(0.3) { ScheduleMethod::Flat } else { ScheduleMethod::Annuity },
+        method: if rng.gen_bool(0.3) {
+            ScheduleMethod::Flat
+        } else {
+            ScheduleMethod::Annuity
+        },
         instalment: Rupiah::new(instalment),
         remaining_tenor_months: remaining,
         original_principal: Rupiah::new(original),
@@ -178,7 +188,12 @@ fn sample(rng: &mut StdRng, as_of: NaiveDate) -> Sample {
         dependants: rng.gen_range(0..6),
         hardship: None,
     };
-    let role = [Role::Collector, Role::Collector, Role::Supervisor, Role::Manager][rng.gen_range(0..4)];
+    let role = [
+        Role::Collector,
+        Role::Collector,
+        Role::Supervisor,
+        Role::Manager,
+    ][rng.gen_range(0..4)];
     Sample {
         debt,
         declaration,

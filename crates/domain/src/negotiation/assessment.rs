@@ -219,7 +219,11 @@ pub fn assess(
     })
 }
 
-fn check_amount(field: &'static str, value: Rupiah, ceiling: Rupiah) -> Result<(), AssessmentError> {
+fn check_amount(
+    field: &'static str,
+    value: Rupiah,
+    ceiling: Rupiah,
+) -> Result<(), AssessmentError> {
     if value.is_negative() {
         return Err(AssessmentError::Negative { field, value });
     }
@@ -265,8 +269,11 @@ mod tests {
     fn half_of_what_is_left_after_living_costs_and_other_debts_is_recommended() {
         // 8.000.000 − 4.000.000 − 1.000.000 = 3.000.000 left; half is 1.500.000; the 35%
         // ratio allows 2.800.000 − 1.000.000 = 1.800.000, so the share decides.
-        let a = assess(declaration(8_000_000, 4_000_000, 1_000_000, 2), &AbilityPolicy::default())
-            .unwrap();
+        let a = assess(
+            declaration(8_000_000, 4_000_000, 1_000_000, 2),
+            &AbilityPolicy::default(),
+        )
+        .unwrap();
         assert_eq!(a.living_cost, rp(4_000_000));
         assert_eq!(a.disposable_income, rp(3_000_000));
         assert_eq!(a.recommended_monthly, rp(1_500_000));
@@ -276,7 +283,11 @@ mod tests {
     #[test]
     fn under_declared_expenses_are_raised_to_the_living_allowance() {
         // 1.500.000 + 3 × 750.000 = 3.750.000 > 1.000.000 declared.
-        let a = assess(declaration(6_000_000, 1_000_000, 0, 3), &AbilityPolicy::default()).unwrap();
+        let a = assess(
+            declaration(6_000_000, 1_000_000, 0, 3),
+            &AbilityPolicy::default(),
+        )
+        .unwrap();
         assert_eq!(a.living_cost, rp(3_750_000));
         assert_eq!(a.disposable_income, rp(2_250_000));
         assert_eq!(a.recommended_monthly, rp(1_125_000));
@@ -287,8 +298,11 @@ mod tests {
     fn the_debt_service_ratio_limits_a_debtor_with_other_loans() {
         // Left: 20.000.000 − 5.000.000 − 6.000.000 = 9.000.000, half 4.500.000; the ratio
         // allows 35% × 20.000.000 − 6.000.000 = 1.000.000.
-        let a = assess(declaration(20_000_000, 5_000_000, 6_000_000, 0), &AbilityPolicy::default())
-            .unwrap();
+        let a = assess(
+            declaration(20_000_000, 5_000_000, 6_000_000, 0),
+            &AbilityPolicy::default(),
+        )
+        .unwrap();
         assert_eq!(a.recommended_monthly, rp(1_000_000));
         assert_eq!(a.flags, [AbilityFlag::DebtServiceLimited]);
     }
@@ -337,7 +351,10 @@ mod tests {
         let err = assess(declaration(1, 0, -5, 0), &p).unwrap_err();
         assert!(err.to_string().starts_with("other_debt_payments:"), "{err}");
         let err = assess(declaration(1, 0, 0, 21), &p).unwrap_err();
-        assert_eq!(err.to_string(), "dependants: 21 is more than the maximum of 20");
+        assert_eq!(
+            err.to_string(),
+            "dependants: 21 is more than the maximum of 20"
+        );
     }
 
     #[test]

@@ -21,7 +21,6 @@ pub mod wire;
 
 mod plan;
 
-
 pub use assessment::{
     assess, AbilityFlag, AbilityPolicy, Assessment, AssessmentError, Declaration, Hardship,
 };

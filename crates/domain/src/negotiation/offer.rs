@@ -24,7 +24,7 @@ use crate::money::Rupiah;
 use crate::product::ProductType;
 use crate::rate::Rate;
 use crate::role::Role;
-use crate::schedule::{LoanTerms, ScheduleMethod};
+use crate::schedule::{self, LoanTerms, ScheduleMethod};
 
 /// The kind of an option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -32,7 +32,8 @@ use crate::schedule::{LoanTerms, ScheduleMethod};
 pub enum OfferKind {
     /// Pelunasan: everything at once by a date, with a discount on penalty and/or interest.
     FullPayoff,
-    /// Cicilan tunggakan: the overdue amount over a few months after a down payment.
+    /// Cicilan tunggakan: the overdue amount over a few months after a down payment, with the
+    /// contract's remaining instalments continuing alongside.
     InstalmentPlan,
     /// Penjadwalan ulang: the principal over a longer tenor at the same rate.
     Rescheduling,
@@ -229,8 +230,8 @@ pub enum OfferFlag {
     InstalmentAboveAbility,
     /// The lump sum or down payment is above what the debtor can raise.
     LumpSumAboveAbility,
-    /// The contract's regular instalments continue alongside this plan.
-    RegularInstalmentsContinue,
+    /// The schedule includes the contract's remaining instalments on principal not yet due.
+    ContractInstalmentsIncluded,
     /// The policy's discount is beyond the user's authority; this variant stays within it.
     ClampedToAuthority,
     /// Built from terms the user asked for.
@@ -252,7 +253,8 @@ pub struct Offer {
     pub discount: Components,
     /// Arrears and penalty capitalised into the new principal (restructuring).
     pub capitalised: Rupiah,
-    /// Interest the option's new schedule charges (rescheduling, restructuring).
+    /// Interest the option's schedule charges beyond what is owed now: the new loan's
+    /// (rescheduling, restructuring) or the contract's remaining instalments' (plans).
     pub new_interest: Rupiah,
     /// The annual rate of the new schedule, if there is one.
     pub annual_rate: Option<Rate>,
@@ -260,10 +262,9 @@ pub struct Offer {
     pub down_payment: Rupiah,
     /// The regular monthly payment (the whole amount for a lump sum).
     pub instalment: Rupiah,
-    /// Monthly payments after the down payment (0 for a lump sum).
+    /// Monthly payments of the arrangement after the down payment (0 for a lump sum; for a
+    /// plan, the months over which the arrears are spread).
     pub tenor_months: u32,
-    /// The contract instalment the debtor keeps paying alongside (instalment plans).
-    pub regular_instalment: Rupiah,
     /// Everything the option collects: the schedule's sum.
     pub total_paid: Rupiah,
     /// The payments.
@@ -302,7 +303,9 @@ pub enum OfferError {
     #[error("request.tenor_months: must be at least 1")]
     ZeroTenor,
     /// A requested tenor above the product's maximum.
-    #[error("request.tenor_months: {requested} is above the policy maximum of {max} for {product}")]
+    #[error(
+        "request.tenor_months: {requested} is above the policy maximum of {max} for {product}"
+    )]
     TenorAbovePolicy {
         /// Asked for.
         requested: u32,
@@ -312,7 +315,9 @@ pub enum OfferError {
         product: &'static str,
     },
     /// A requested discount above the product's cap.
-    #[error("request.discount.{component}: {requested} is above the policy cap of {cap} for {product}")]
+    #[error(
+        "request.discount.{component}: {requested} is above the policy cap of {cap} for {product}"
+    )]
     DiscountAboveCap {
         /// `penalty`, `interest` or `principal`.
         component: &'static str,
@@ -512,8 +517,16 @@ impl Engine<'_> {
         // Lump sums, each also clamped to the user's authority when the policy offers more.
         let settlement = debt.kolektibilitas >= r.settlement_from;
         let lumps = [
-            (OfferKind::FullPayoff, pick(r.payoff_discount).without_principal(), true),
-            (OfferKind::Settlement, pick(r.settlement_discount), settlement),
+            (
+                OfferKind::FullPayoff,
+                pick(r.payoff_discount).without_principal(),
+                true,
+            ),
+            (
+                OfferKind::Settlement,
+                pick(r.settlement_discount),
+                settlement,
+            ),
         ];
         for (kind, discounts, offered) in lumps {
             if !offered {
@@ -577,7 +590,7 @@ impl Engine<'_> {
         }
         let mut tenors = self.rules.plan_tenors.clone();
         let due = self.overdue().total();
-        let spare = self.n.assessment.recommended_monthly - self.regular_instalment();
+        let spare = self.n.assessment.recommended_monthly - self.contract_instalment();
         if spare.is_positive() && due.is_positive() {
             let rest = due - self.rules.plan_down_payment.of(due);
             let months = (rest.value() + spare.value() - 1) / spare.value();
@@ -613,34 +626,45 @@ impl Engine<'_> {
     fn overdue(&self) -> Components {
         let b = &self.n.debt.balance;
         Components {
-            principal: b
-                .arrears_principal
-                .clamp_zero()
-                .min(self.owed.principal),
+            principal: b.arrears_principal.clamp_zero().min(self.owed.principal),
             ..self.owed
         }
     }
 
-    /// The contract instalment that continues alongside a plan of the overdue amount.
-    fn regular_instalment(&self) -> Rupiah {
-        if self.n.debt.remaining_tenor_months > 0 && self.overdue().principal < self.owed.principal
-        {
-            self.n.debt.instalment.clamp_zero()
-        } else {
-            Rupiah::ZERO
-        }
+    /// The remaining contract on principal not yet due, which a plan of the overdue amount
+    /// keeps running; None when the loan has matured or everything is due.
+    fn contract(&self) -> Option<LoanTerms> {
+        let debt = self.n.debt;
+        let not_due = self.owed.principal - self.overdue().principal;
+        (not_due.is_positive() && debt.remaining_tenor_months > 0).then_some(LoanTerms {
+            principal: not_due,
+            annual_rate: debt.annual_rate,
+            tenor_months: debt.remaining_tenor_months,
+            first_due: self.n.as_of,
+            method: debt.method,
+        })
+    }
+
+    /// The contract's regular instalment, re-derived from the balance (the stored one may
+    /// be stale after partial payments).
+    fn contract_instalment(&self) -> Rupiah {
+        self.contract()
+            .and_then(|t| schedule::instalment_amount(&t).ok())
+            .unwrap_or(Rupiah::ZERO)
     }
 
     fn pay_by(&self) -> NaiveDate {
-        self.n.request.first_payment.unwrap_or_else(|| {
-            self.n.as_of + Days::new(u64::from(self.rules.payoff_days))
-        })
+        self.n
+            .request
+            .first_payment
+            .unwrap_or_else(|| self.n.as_of + Days::new(u64::from(self.rules.payoff_days)))
     }
 
     fn first_payment(&self) -> NaiveDate {
-        self.n.request.first_payment.unwrap_or_else(|| {
-            self.n.as_of + Days::new(u64::from(self.rules.first_payment_days))
-        })
+        self.n
+            .request
+            .first_payment
+            .unwrap_or_else(|| self.n.as_of + Days::new(u64::from(self.rules.first_payment_days)))
     }
 
     fn build(&self, c: Candidate) -> Option<Offer> {
@@ -658,14 +682,34 @@ impl Engine<'_> {
                 let overdue = self.overdue();
                 o.discount = overdue.discount(&c.discounts);
                 let parts = overdue.minus(&o.discount);
-                let dp_rate = self.n.request.down_payment.unwrap_or(self.rules.plan_down_payment);
-                let dp = round_up(dp_rate.of(parts.total()), self.rules.round_to).min(parts.total());
+                let dp_rate = self
+                    .n
+                    .request
+                    .down_payment
+                    .unwrap_or(self.rules.plan_down_payment);
+                let dp =
+                    round_up(dp_rate.of(parts.total()), self.rules.round_to).min(parts.total());
                 if !(parts.total() - dp).is_positive() {
                     return None;
                 }
                 o.first = self.first_payment();
-                o.schedule = plan::spread(o.first, parts, dp, c.tenor, self.rules.round_to, order);
-                o.regular = self.regular_instalment();
+                o.spread = parts.total();
+                let lines = plan::spread(o.first, parts, dp, c.tenor, self.rules.round_to, order);
+                o.schedule = if let Some(terms) = self.contract() {
+                    o.contract = true;
+                    let lines =
+                        plan::with_loan(lines, o.first, u32::from(dp.is_positive()), terms).ok()?;
+                    o.new_interest =
+                        lines.iter().map(|l| l.parts.interest).sum::<Rupiah>() - parts.interest;
+                    if let Some(room) = self.charge_room {
+                        if o.new_interest > room {
+                            return None;
+                        }
+                    }
+                    lines
+                } else {
+                    lines
+                };
             }
             OfferKind::Rescheduling | OfferKind::Restructuring => {
                 o.discount = self.owed.discount(&c.discounts);
@@ -676,7 +720,11 @@ impl Engine<'_> {
                 let restructure = c.kind == OfferKind::Restructuring;
                 let (upfront, principal, rate) = if restructure {
                     o.capitalised = arrears.total();
-                    (Components::default(), self.owed.principal + arrears.total(), self.restructure_rate())
+                    (
+                        Components::default(),
+                        self.owed.principal + arrears.total(),
+                        self.restructure_rate(),
+                    )
                 } else {
                     (arrears, self.owed.principal, debt.annual_rate)
                 };
@@ -705,7 +753,11 @@ impl Engine<'_> {
 
     fn restructure_rate(&self) -> Rate {
         let contract = self.n.debt.annual_rate;
-        let cut = Rate::from_ppm(contract.ppm().saturating_sub(self.rules.restructure_rate_cut.ppm()));
+        let cut = Rate::from_ppm(
+            contract
+                .ppm()
+                .saturating_sub(self.rules.restructure_rate_cut.ppm()),
+        );
         cut.max(self.rules.restructure_min_rate).min(contract)
     }
 
@@ -714,14 +766,24 @@ impl Engine<'_> {
         let amounts: Vec<Rupiah> = p.schedule.iter().map(|l| l.amount).collect();
         let total: Rupiah = amounts.iter().copied().sum();
         let has_upfront = !lump && amounts.len() as u32 > c.tenor;
-        let down_payment = if has_upfront { amounts[0] } else if lump { total } else { Rupiah::ZERO };
-        let instalment = if lump { total } else { amounts[usize::from(has_upfront)] };
-        let burden: Vec<Rupiah> = amounts.iter().map(|a| *a + p.regular).collect();
+        let down_payment = if has_upfront {
+            amounts[0]
+        } else if lump {
+            total
+        } else {
+            Rupiah::ZERO
+        };
+        let instalment = if lump {
+            total
+        } else {
+            amounts[usize::from(has_upfront)]
+        };
+        let burden = &amounts;
         let recommended = self.n.assessment.recommended_monthly;
         let policy = &self.n.policy.recovery;
         let mut flags = c.flags;
         for (i, amount) in burden.iter().enumerate() {
-            if *amount > recovery::capacity(i, &burden, recommended, policy) {
+            if *amount > recovery::capacity(i, burden, recommended, policy) {
                 let flag = if i == 0 && (lump || has_upfront) {
                     OfferFlag::LumpSumAboveAbility
                 } else {
@@ -732,30 +794,34 @@ impl Engine<'_> {
                 }
             }
         }
-        if p.regular.is_positive() {
-            flags.push(OfferFlag::RegularInstalmentsContinue);
+        if p.contract {
+            flags.push(OfferFlag::ContractInstalmentsIncluded);
         }
         flags.sort_by_key(|f| *f as u8);
         let payments: Vec<(NaiveDate, Rupiah)> =
             p.schedule.iter().map(|l| (l.due_date, l.amount)).collect();
         let keep = self
             .keep
-            .and(recovery::affordability(&burden, recommended, policy));
+            .and(recovery::affordability(burden, recommended, policy));
         let recovery = recovery::value(self.n.as_of, &payments, keep, policy);
-        let base = if c.kind == OfferKind::InstalmentPlan { self.overdue() } else { self.owed };
+        let base = if c.kind == OfferKind::InstalmentPlan {
+            self.overdue()
+        } else {
+            self.owed
+        };
         let effective = |d: Rate, amount: Rupiah| if amount.is_positive() { d } else { Rate::ZERO };
-        let collected = total - p.new_interest;
         let terms = Terms {
             penalty_discount: effective(c.discounts.penalty, base.penalty),
             interest_discount: effective(c.discounts.interest, base.interest),
             principal_discount: effective(c.discounts.principal, base.principal),
             tenor_months: c.tenor,
             down_payment: if c.kind == OfferKind::InstalmentPlan {
-                share(down_payment, collected)
+                share(down_payment, p.spread)
             } else {
                 Rate::from_ppm(1_000_000)
             },
-            days_to_first_payment: u32::try_from((p.first - self.n.as_of).num_days()).unwrap_or(u32::MAX),
+            days_to_first_payment: u32::try_from((p.first - self.n.as_of).num_days())
+                .unwrap_or(u32::MAX),
             restructures: c.kind == OfferKind::Restructuring,
         };
         let authority = self.n.policy.authority.check(
@@ -767,7 +833,16 @@ impl Engine<'_> {
         Offer {
             rank: 0,
             kind: c.kind,
-            label: label(c.kind, &c.discounts, p.first, down_payment, instalment, c.tenor, p.rate),
+            label: label(
+                c.kind,
+                &c.discounts,
+                p.first,
+                down_payment,
+                instalment,
+                c.tenor,
+                p.rate,
+                p.contract,
+            ),
             discount_rates: c.discounts,
             discount: p.discount,
             capitalised: p.capitalised,
@@ -776,7 +851,6 @@ impl Engine<'_> {
             down_payment,
             instalment,
             tenor_months: c.tenor,
-            regular_instalment: p.regular,
             total_paid: total,
             schedule: p.schedule,
             recovery,
@@ -792,7 +866,9 @@ struct Priced {
     capitalised: Rupiah,
     new_interest: Rupiah,
     rate: Option<Rate>,
-    regular: Rupiah,
+    contract: bool,
+    /// What a plan spreads (the overdue amount after discount): the base of its down payment.
+    spread: Rupiah,
     first: NaiveDate,
     schedule: Vec<PlanLine>,
 }
@@ -804,7 +880,8 @@ impl Default for Priced {
             capitalised: Rupiah::ZERO,
             new_interest: Rupiah::ZERO,
             rate: None,
-            regular: Rupiah::ZERO,
+            contract: false,
+            spread: Rupiah::ZERO,
             first: NaiveDate::MIN,
             schedule: Vec::new(),
         }
@@ -815,7 +892,8 @@ impl Default for Priced {
 fn dedupe(options: &mut Vec<Offer>) {
     let mut seen: Vec<Vec<(NaiveDate, Rupiah)>> = Vec::new();
     options.retain(|o| {
-        let key: Vec<(NaiveDate, Rupiah)> = o.schedule.iter().map(|l| (l.due_date, l.amount)).collect();
+        let key: Vec<(NaiveDate, Rupiah)> =
+            o.schedule.iter().map(|l| (l.due_date, l.amount)).collect();
         if seen.contains(&key) {
             false
         } else {
@@ -860,9 +938,14 @@ fn label(
     instalment: Rupiah,
     tenor: u32,
     rate: Option<Rate>,
+    contract: bool,
 ) -> String {
     let mut cuts = Vec::new();
-    for (name, r) in [("denda", d.penalty), ("bunga", d.interest), ("pokok", d.principal)] {
+    for (name, r) in [
+        ("denda", d.penalty),
+        ("bunga", d.interest),
+        ("pokok", d.principal),
+    ] {
         if r > Rate::ZERO {
             cuts.push(format!("{name} {r}"));
         }
@@ -875,7 +958,10 @@ fn label(
     let when = tanggal(first);
     match kind {
         OfferKind::FullPayoff | OfferKind::Settlement => {
-            format!("{} {instalment}{cuts}, bayar paling lambat {when}", kind.label())
+            format!(
+                "{} {instalment}{cuts}, bayar paling lambat {when}",
+                kind.label()
+            )
         }
         OfferKind::InstalmentPlan => {
             let dp = if down_payment.is_positive() {
@@ -884,15 +970,25 @@ fn label(
                 format!(", mulai {when}")
             };
             format!("{} {tenor} bulan × {instalment}{dp}{cuts}", kind.label())
+                + if contract {
+                    ", termasuk angsuran kontrak"
+                } else {
+                    ""
+                }
         }
         OfferKind::Rescheduling | OfferKind::Restructuring => {
-            let rate = rate.map(|r| format!(", bunga {r} per tahun")).unwrap_or_default();
+            let rate = rate
+                .map(|r| format!(", bunga {r} per tahun"))
+                .unwrap_or_default();
             let upfront = if down_payment.is_positive() {
                 format!(", bayar tunggakan {down_payment} pada {when}")
             } else {
                 format!(", mulai {when}")
             };
-            format!("{} {tenor} bulan × {instalment}{rate}{upfront}{cuts}", kind.label())
+            format!(
+                "{} {tenor} bulan × {instalment}{rate}{upfront}{cuts}",
+                kind.label()
+            )
         }
     }
 }

@@ -113,6 +113,37 @@ pub(crate) fn loan(
     Ok(out)
 }
 
+/// Adds a loan's instalments to `lines`: instalment `j` joins line `j + offset` (so it
+/// falls with the plan's `j`-th monthly payment after any down payment), and instalments
+/// past the plan's end become lines of their own, on the same monthly anchor `first`.
+pub(crate) fn with_loan(
+    mut lines: Vec<PlanLine>,
+    first: NaiveDate,
+    offset: u32,
+    terms: LoanTerms,
+) -> Result<Vec<PlanLine>, ScheduleError> {
+    for i in schedule::generate(&terms)? {
+        let seq = i.seq + offset;
+        match lines.get_mut(seq as usize - 1) {
+            Some(l) => {
+                l.parts.principal += i.principal;
+                l.parts.interest += i.interest;
+                l.amount = l.parts.total();
+            }
+            None => lines.push(line(
+                seq,
+                schedule::due_date(first, seq),
+                Components {
+                    principal: i.principal,
+                    interest: i.interest,
+                    ..Components::default()
+                },
+            )),
+        }
+    }
+    Ok(lines)
+}
+
 fn line(seq: u32, due_date: NaiveDate, parts: Components) -> PlanLine {
     PlanLine {
         seq,
@@ -148,11 +179,28 @@ mod tests {
     #[test]
     fn a_spread_rounds_instalments_up_to_a_thousand_and_the_last_takes_the_rest() {
         let p = parts(50_000, 200_000, 300_000, 4_450_000); // 5.000.000
-        let lines = spread(d("2026-12-09"), p, rp(500_000), 6, rp(1_000), &AllocationOrder::default());
+        let lines = spread(
+            d("2026-12-09"),
+            p,
+            rp(500_000),
+            6,
+            rp(1_000),
+            &AllocationOrder::default(),
+        );
         let amounts: Vec<i64> = lines.iter().map(|l| l.amount.value()).collect();
         // 4.500.000 / 6 = 750.000 exactly.
-        assert_eq!(amounts, [500_000, 750_000, 750_000, 750_000, 750_000, 750_000, 750_000]);
-        let lines = spread(d("2026-12-09"), p, rp(0), 7, rp(1_000), &AllocationOrder::default());
+        assert_eq!(
+            amounts,
+            [500_000, 750_000, 750_000, 750_000, 750_000, 750_000, 750_000]
+        );
+        let lines = spread(
+            d("2026-12-09"),
+            p,
+            rp(0),
+            7,
+            rp(1_000),
+            &AllocationOrder::default(),
+        );
         let amounts: Vec<i64> = lines.iter().map(|l| l.amount.value()).collect();
         // 5.000.000 / 7 = 714.285,7 → 715.000; the last 710.000.
         assert_eq!(amounts[0], 715_000);
@@ -167,10 +215,41 @@ mod tests {
     #[test]
     fn tiny_amounts_split_exactly() {
         let p = parts(0, 0, 0, 10);
-        let lines = spread(d("2026-01-31"), p, Rupiah::ZERO, 3, rp(1_000), &AllocationOrder::default());
+        let lines = spread(
+            d("2026-01-31"),
+            p,
+            Rupiah::ZERO,
+            3,
+            rp(1_000),
+            &AllocationOrder::default(),
+        );
         let amounts: Vec<i64> = lines.iter().map(|l| l.amount.value()).collect();
         assert_eq!(amounts, [3, 3, 4]);
         assert_eq!(lines[1].due_date, d("2026-02-28"));
+    }
+
+    #[test]
+    fn contract_instalments_join_the_plan_payments_after_the_down_payment() {
+        let plan = spread(
+            d("2026-12-09"),
+            parts(0, 0, 0, 2_000),
+            rp(1_000),
+            2,
+            Rupiah::ZERO,
+            &AllocationOrder::default(),
+        );
+        let terms = LoanTerms {
+            principal: rp(3_000),
+            annual_rate: Rate::ZERO,
+            tenor_months: 3,
+            first_due: d("2000-01-01"),
+            method: ScheduleMethod::Annuity,
+        };
+        let lines = with_loan(plan, d("2026-12-09"), 1, terms).unwrap();
+        let amounts: Vec<i64> = lines.iter().map(|l| l.amount.value()).collect();
+        assert_eq!(amounts, [1_000, 1_500, 1_500, 1_000]);
+        assert_eq!(lines[3].due_date, d("2027-03-09"));
+        assert_eq!(lines[3].seq, 4);
     }
 
     #[test]

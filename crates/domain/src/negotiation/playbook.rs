@@ -110,8 +110,7 @@ impl Playbook {
                 return Err(PlaybookError(format!("{}: code appears twice", o.code)));
             }
             let blank = |s: &String| s.trim().is_empty();
-            if blank(&o.label) || blank(&o.listen) || blank(&o.empathise) || blank(&o.deadline)
-            {
+            if blank(&o.label) || blank(&o.listen) || blank(&o.empathise) || blank(&o.deadline) {
                 return Err(PlaybookError(format!("{}: a text is blank", o.code)));
             }
             if o.questions.is_empty() || o.answers.is_empty() || o.options.is_empty() {
@@ -121,7 +120,10 @@ impl Playbook {
                 )));
             }
             if o.questions.iter().chain(&o.answers).any(blank) {
-                return Err(PlaybookError(format!("{}: a question or answer is blank", o.code)));
+                return Err(PlaybookError(format!(
+                    "{}: a question or answer is blank",
+                    o.code
+                )));
             }
         }
         Ok(book)
@@ -160,8 +162,18 @@ mod tests {
         // Words a polite, lawful collector never uses (POJK 22/2023 art. 62). The message
         // guard checks sent messages; this keeps the library itself clean.
         let forbidden = [
-            "ancam", "penjara", "polisi", "sebarkan", "viral", "malu", "bodoh", "tolol",
-            "preman", "sita paksa", "kurung", "pidana",
+            "ancam",
+            "penjara",
+            "polisi",
+            "sebarkan",
+            "viral",
+            "malu",
+            "bodoh",
+            "tolol",
+            "preman",
+            "sita paksa",
+            "kurung",
+            "pidana",
         ];
         let book = Playbook::shipped();
         for o in &book.objections {

@@ -185,7 +185,10 @@ impl OfferRules {
             {
                 return Err(err(
                     field,
-                    format!("{t} is not 1 to max_tenor_months ({})", self.max_tenor_months),
+                    format!(
+                        "{t} is not 1 to max_tenor_months ({})",
+                        self.max_tenor_months
+                    ),
                 ));
             }
         }
@@ -204,7 +207,8 @@ impl OfferRules {
                     .into(),
             ));
         }
-        self.caps.validate(&format!("{prefix}.caps"), &discounts(100, 100, 100))?;
+        self.caps
+            .validate(&format!("{prefix}.caps"), &discounts(100, 100, 100))?;
         for (field, d) in [
             ("payoff_discount", &self.payoff_discount),
             ("plan_discount", &self.plan_discount),
@@ -271,8 +275,14 @@ impl NegotiationPolicy {
         for (field, rate) in [
             ("recovery.monthly_attrition", r.monthly_attrition),
             ("recovery.min_affordability", r.min_affordability),
-            ("ability.share_of_disposable", self.ability.share_of_disposable),
-            ("ability.max_debt_service_ratio", self.ability.max_debt_service_ratio),
+            (
+                "ability.share_of_disposable",
+                self.ability.share_of_disposable,
+            ),
+            (
+                "ability.max_debt_service_ratio",
+                self.ability.max_debt_service_ratio,
+            ),
         ] {
             if rate > pct(100) {
                 return Err(PolicyError {
@@ -348,7 +358,10 @@ mod tests {
     #[test]
     fn tenor_choices_must_fit_the_maximum() {
         let mut p = NegotiationPolicy::default();
-        p.products.get_mut(&ProductType::Invoice).unwrap().plan_tenors = vec![3, 0];
+        p.products
+            .get_mut(&ProductType::Invoice)
+            .unwrap()
+            .plan_tenors = vec![3, 0];
         assert_eq!(
             p.validate().unwrap_err().to_string(),
             "policy.products.invoice.plan_tenors: 0 is not 1 to max_tenor_months (12)"

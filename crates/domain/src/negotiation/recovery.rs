@@ -87,9 +87,9 @@ impl Probability {
 }
 
 impl fmt::Display for Probability {
-    /// As a percentage with the Indonesian decimal comma, e.g. `42,5%`.
+    /// As a percentage to one decimal with the Indonesian decimal comma, e.g. `42,5%`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Rate::from_ppm(self.0).fmt(f)
+        Rate::from_ppm((self.0 + 500) / 1_000 * 1_000).fmt(f)
     }
 }
 
@@ -150,8 +150,8 @@ pub fn affordability(
             continue;
         }
         let capacity = capacity(i, amounts, recommended, policy);
-        let ratio = i128::from(capacity.value().max(0)) * i128::from(PPM)
-            / i128::from(amount.value());
+        let ratio =
+            i128::from(capacity.value().max(0)) * i128::from(PPM) / i128::from(amount.value());
         worst = worst.min(Probability::from_ppm(ratio.min(i128::from(PPM)) as u32));
     }
     worst.max(floor)
@@ -288,10 +288,7 @@ mod tests {
             500_000
         );
         // No capacity at all: the floor.
-        assert_eq!(
-            affordability(&[rp(100)], Rupiah::ZERO, &p).ppm(),
-            100_000
-        );
+        assert_eq!(affordability(&[rp(100)], Rupiah::ZERO, &p).ppm(), 100_000);
     }
 
     #[test]

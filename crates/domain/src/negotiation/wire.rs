@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::assessment::{assess, AbilityFlag, AbilityPolicy, Assessment, Declaration, Hardship};
 use super::authority::{AuthorityMatrix, Exceeded, Limit};
-use super::offer::{offers, Components, Debt, Discounts, Negotiation, Offer, OfferRequest, OfferSet};
+use super::offer::{
+    offers, Components, Debt, Discounts, Negotiation, Offer, OfferRequest, OfferSet,
+};
 use super::playbook::{Objection, Playbook};
 use super::policy::{NegotiationPolicy, OfferRules};
 use super::recovery::{PromiseHistory, RecoveryPolicy};
@@ -226,7 +228,10 @@ impl TryFrom<NegotiationInput> for Case {
         let a = input.account;
         let b = a.balance;
         let balance = Balance {
-            outstanding_principal: amount("account.balance.outstanding_principal", b.outstanding_principal)?,
+            outstanding_principal: amount(
+                "account.balance.outstanding_principal",
+                b.outstanding_principal,
+            )?,
             arrears_principal: amount("account.balance.arrears_principal", b.arrears_principal)?,
             arrears_interest: amount("account.balance.arrears_interest", b.arrears_interest)?,
             penalty: amount("account.balance.penalty", b.penalty)?,
@@ -458,8 +463,6 @@ pub struct OptionView {
     pub instalment: Rupiah,
     /// Monthly payments after the down payment.
     pub tenor_months: u32,
-    /// Contract instalment that continues alongside.
-    pub regular_instalment: Rupiah,
     /// First due date.
     pub first_payment: Option<NaiveDate>,
     /// Last due date.
@@ -566,7 +569,6 @@ impl From<Offer> for OptionView {
             down_payment: o.down_payment,
             instalment: o.instalment,
             tenor_months: o.tenor_months,
-            regular_instalment: o.regular_instalment,
             first_payment: o.schedule.first().map(|l| l.due_date),
             last_payment: o.schedule.last().map(|l| l.due_date),
             annual_rate: o.annual_rate.map(|r| r.to_string()),
@@ -585,7 +587,12 @@ impl From<Offer> for OptionView {
             },
             within_authority: !needs_approval,
             needs_approval,
-            exceeded: o.authority.exceeded.into_iter().map(ExceededView::from).collect(),
+            exceeded: o
+                .authority
+                .exceeded
+                .into_iter()
+                .map(ExceededView::from)
+                .collect(),
             approver: o.authority.approver,
             flags: o.flags,
             schedule: o
