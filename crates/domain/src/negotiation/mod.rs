@@ -21,6 +21,11 @@ pub mod wire;
 
 mod plan;
 
+#[cfg(test)]
+mod offer_props;
+#[cfg(test)]
+mod offer_tests;
+
 pub use assessment::{
     assess, AbilityFlag, AbilityPolicy, Assessment, AssessmentError, Declaration, Hardship,
 };
