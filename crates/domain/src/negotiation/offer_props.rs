@@ -22,7 +22,12 @@ fn as_of() -> NaiveDate {
 
 fn any_debt() -> impl Strategy<Value = Debt> {
     (
-        (0..ProductType::ALL.len(), 1i64..2_000_000_000, 0u32..400_000, 0u32..240),
+        (
+            0..ProductType::ALL.len(),
+            1i64..2_000_000_000,
+            0u32..400_000,
+            0u32..240,
+        ),
         (0i64..1_000, 0i64..1_000, 0i64..200, 0i64..300, 0i64..20),
         (0u32..600, any::<bool>(), 0u32..10, 0u32..10, 0i64..1_000),
     )
@@ -47,7 +52,11 @@ fn any_debt() -> impl Strategy<Value = Debt> {
                 dpd,
                 kolektibilitas: Regime::bank().classify(dpd),
                 annual_rate: Rate::from_ppm(rate),
-                method: if flat { ScheduleMethod::Flat } else { ScheduleMethod::Annuity },
+                method: if flat {
+                    ScheduleMethod::Flat
+                } else {
+                    ScheduleMethod::Annuity
+                },
                 instalment: Rupiah::new(original / 12),
                 remaining_tenor_months: remaining,
                 original_principal: Rupiah::new(original),

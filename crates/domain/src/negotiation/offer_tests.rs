@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 
 use super::assessment::{assess, Assessment, Declaration};
 use super::authority::Limit;
-use super::offer::{offers, Debt, Discounts, Negotiation, OfferError, OfferFlag, OfferKind, OfferRequest, OfferSet};
+use super::offer::{
+    offers, Debt, Discounts, Negotiation, OfferError, OfferFlag, OfferKind, OfferRequest, OfferSet,
+};
 use super::policy::NegotiationPolicy;
 use super::recovery::PromiseHistory;
 use crate::account::Balance;
@@ -127,10 +129,16 @@ fn the_full_payoff_beyond_a_collectors_authority_comes_with_a_variant_within_it(
         .filter(|o| o.kind == OfferKind::FullPayoff)
         .collect();
     assert_eq!(payoffs.len(), 2);
-    let full = payoffs.iter().find(|o| o.discount_rates.penalty == pct(100)).unwrap();
+    let full = payoffs
+        .iter()
+        .find(|o| o.discount_rates.penalty == pct(100))
+        .unwrap();
     assert_eq!(full.authority.exceeded[0].limit, Limit::MaxPenaltyDiscount);
     assert_eq!(full.authority.approver, Some(Role::Supervisor));
-    let within = payoffs.iter().find(|o| o.discount_rates.penalty == pct(50)).unwrap();
+    let within = payoffs
+        .iter()
+        .find(|o| o.discount_rates.penalty == pct(50))
+        .unwrap();
     assert!(!within.authority.needs_approval());
     assert!(within.flags.contains(&OfferFlag::ClampedToAuthority));
     assert_eq!(within.schedule[0].due_date, d("2026-12-09"));
@@ -186,7 +194,10 @@ fn invoices_are_neither_rescheduled_nor_restructured() {
     debt.remaining_tenor_months = 0;
     debt.balance.arrears_principal = debt.balance.outstanding_principal;
     let set = run(&debt, Role::Collector, &OfferRequest::default()).unwrap();
-    assert_eq!(kinds(&set), [OfferKind::FullPayoff, OfferKind::InstalmentPlan]);
+    assert_eq!(
+        kinds(&set),
+        [OfferKind::FullPayoff, OfferKind::InstalmentPlan]
+    );
 }
 
 #[test]
@@ -229,13 +240,19 @@ fn requested_terms_replace_the_policys_and_give_no_clamped_variants() {
         ..OfferRequest::default()
     };
     let set = run(&kta(), Role::Collector, &request).unwrap();
-    assert!(set.options.iter().all(|o| o.flags.contains(&OfferFlag::Requested)));
+    assert!(set
+        .options
+        .iter()
+        .all(|o| o.flags.contains(&OfferFlag::Requested)));
     assert!(set
         .options
         .iter()
         .filter(|o| o.kind != OfferKind::FullPayoff)
         .all(|o| o.tenor_months == 9));
-    assert!(set.options.iter().all(|o| o.discount_rates.penalty == pct(30)));
+    assert!(set
+        .options
+        .iter()
+        .all(|o| o.discount_rates.penalty == pct(30)));
 }
 
 #[test]

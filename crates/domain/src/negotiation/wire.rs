@@ -15,7 +15,7 @@ use super::authority::{AuthorityMatrix, Exceeded, Limit};
 use super::offer::{
     offers, Components, Debt, Discounts, Negotiation, Offer, OfferRequest, OfferSet,
 };
-use super::playbook::{Objection, Playbook};
+use super::playbook::{Objection, Playbook, ReasonCode};
 use super::policy::{NegotiationPolicy, OfferRules};
 use super::recovery::{PromiseHistory, RecoveryPolicy};
 use crate::account::Balance;
@@ -71,13 +71,55 @@ pub struct AccountInput {
     /// Contract instalments not yet due.
     pub remaining_tenor_months: u32,
     /// What is owed.
-    pub balance: Balance,
+    pub balance: BalanceInput,
     /// Charges already paid (for a charges cap).
     #[serde(default)]
     pub charges_paid: Rupiah,
     /// Promise history.
     #[serde(default)]
-    pub promises: PromiseHistory,
+    pub promises: PromisesInput,
+}
+
+/// `account.balance`: what is owed, by component.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceInput {
+    /// All unpaid principal, due or not.
+    pub outstanding_principal: Rupiah,
+    /// Principal of instalments due and unpaid.
+    #[serde(default)]
+    pub arrears_principal: Rupiah,
+    /// Interest of instalments due and unpaid.
+    #[serde(default)]
+    pub arrears_interest: Rupiah,
+    /// Penalty (denda).
+    #[serde(default)]
+    pub penalty: Rupiah,
+    /// Fees (biaya).
+    #[serde(default)]
+    pub fees: Rupiah,
+    /// Due date of the oldest unpaid instalment (decides DPD).
+    pub oldest_unpaid_due: Option<NaiveDate>,
+}
+
+/// `account.promises`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromisesInput {
+    /// Promises to pay made.
+    pub made: u32,
+    /// Promises kept.
+    pub kept: u32,
+}
+
+/// `assessment.hardship`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HardshipInput {
+    /// A playbook reason code.
+    pub reason: ReasonCode,
+    /// Evidence reference.
+    pub evidence: Option<String>,
 }
 
 fn annuity() -> ScheduleMethod {
@@ -110,7 +152,7 @@ pub struct DeclarationInput {
     #[serde(default)]
     pub dependants: u32,
     /// Reported hardship.
-    pub hardship: Option<Hardship>,
+    pub hardship: Option<HardshipInput>,
 }
 
 /// `request`.
@@ -250,7 +292,11 @@ impl TryFrom<NegotiationInput> for Case {
                 format!("{} is above {MAX_TENOR_MONTHS}", a.remaining_tenor_months),
             ));
         }
-        if a.promises.kept > a.promises.made {
+        let promises = PromiseHistory {
+            made: a.promises.made,
+            kept: a.promises.kept,
+        };
+        if promises.kept > promises.made {
             return Err(InputError::new("account.promises.kept", "is above made"));
         }
         let regime = match a.regime {
@@ -269,7 +315,7 @@ impl TryFrom<NegotiationInput> for Case {
             remaining_tenor_months: a.remaining_tenor_months,
             original_principal: amount("account.original_principal", a.original_principal)?,
             charges_paid: amount("account.charges_paid", a.charges_paid)?,
-            promises: a.promises,
+            promises,
         };
 
         let d = input.assessment;
@@ -286,7 +332,10 @@ impl TryFrom<NegotiationInput> for Case {
             essential_expenses: d.essential_expenses,
             other_debt_payments: d.other_debt_payments,
             dependants: d.dependants,
-            hardship: d.hardship,
+            hardship: d.hardship.map(|h| Hardship {
+                reason: h.reason,
+                evidence: h.evidence,
+            }),
         };
         let r = input.request;
         Ok(Case {
