@@ -625,8 +625,14 @@ impl Engine<'_> {
     /// What is overdue now: fees, penalty, overdue interest and principal.
     fn overdue(&self) -> Components {
         let b = &self.n.debt.balance;
+        // Once the contract has no instalments left, all principal is due.
+        let principal = if self.n.debt.remaining_tenor_months == 0 {
+            self.owed.principal
+        } else {
+            b.arrears_principal.clamp_zero().min(self.owed.principal)
+        };
         Components {
-            principal: b.arrears_principal.clamp_zero().min(self.owed.principal),
+            principal,
             ..self.owed
         }
     }
