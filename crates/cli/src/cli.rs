@@ -54,6 +54,8 @@ pub enum Command {
     /// Train and evaluate propensity models on tabular data (CSV).
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Payment options for one account from a JSON document (see docs/negotiation.md).
+    Negotiate(NegotiateArgs),
 }
 
 /// `sepakat serve`.
@@ -123,6 +125,15 @@ pub struct RunArgs {
     pub strategy: Option<PathBuf>,
 }
 
+/// `sepakat negotiate`.
+#[derive(Debug, Args)]
+pub struct NegotiateArgs {
+    /// The input JSON file (account, assessment, role, as_of, optional policy and request);
+    /// `-` reads standard input.
+    #[arg(long)]
+    pub input: PathBuf,
+}
+
 /// `sepakat config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
@@ -158,6 +169,15 @@ pub enum BenchCommand {
         /// The date to plan for (default 2026-11-24, the demo's and the peers' date).
         #[arg(long)]
         as_of: Option<NaiveDate>,
+    },
+    /// Compute every payment option for generated accounts; prints per-account latency.
+    Offers {
+        /// Accounts to generate.
+        #[arg(long, default_value_t = 100_000)]
+        accounts: u64,
+        /// Random seed; the same seed gives the same accounts.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
     /// Train both learners on a fixed, seeded 80 % of a CSV; prints test AUC, log-loss, time.
     Model(ModelDataArgs),

@@ -13,6 +13,7 @@ pub mod dpd;
 pub mod identity;
 pub mod kolektibilitas;
 pub mod money;
+pub mod negotiation;
 pub mod penalty;
 pub mod policy;
 pub mod product;

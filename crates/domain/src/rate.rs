@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::money::Rupiah;
 
 /// A percentage held exactly as parts per million (1% = 10 000).
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+///
+/// Serialises as ppm; deserialises from ppm (`125000`) or a percentage text (`"12,5%"`),
+/// so hand-written JSON and TOML can say what they mean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Rate(u32);
 
@@ -77,6 +78,35 @@ impl Rate {
     }
 }
 
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rate, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Rate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a rate: parts per million (125000) or a percentage (\"12,5%\")")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Rate, E> {
+                u32::try_from(v)
+                    .ok()
+                    .filter(|ppm| *ppm <= 10_000_000)
+                    .map(Rate)
+                    .ok_or_else(|| E::custom(format!("{v} ppm is above 1000%")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Rate, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::custom(format!("{v} is a negative rate"))),
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Rate, E> {
+                Rate::parse(v).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 impl fmt::Display for Rate {
     /// `12,5%`, `0,1%`, `10%` (Indonesian decimal comma).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -105,6 +135,29 @@ mod tests {
         assert!(Rate::parse("abc").is_err());
         assert!(Rate::parse("-1").is_err());
         assert!(Rate::parse("1.23456").is_err());
+    }
+
+    #[test]
+    fn deserialises_from_ppm_or_a_percentage_and_serialises_as_ppm() {
+        #[derive(Deserialize, Serialize)]
+        struct T {
+            r: Rate,
+        }
+        let from = |json: &str| toml::from_str::<T>(json).map(|t| t.r);
+        assert_eq!(from("r = 125000").unwrap(), Rate::from_ppm(125_000));
+        assert_eq!(from("r = \"12,5%\"").unwrap(), Rate::from_ppm(125_000));
+        assert!(from("r = -1")
+            .unwrap_err()
+            .to_string()
+            .contains("negative rate"));
+        assert!(from("r = \"lots\"")
+            .unwrap_err()
+            .to_string()
+            .contains("not a percentage"));
+        let t = T {
+            r: Rate::from_ppm(500),
+        };
+        assert_eq!(toml::to_string(&t).unwrap().trim(), "r = 500");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! data and the benchmark exercise exactly the path real imports take.
 
 pub mod bench;
+pub mod bench_offers;
 pub mod demo;
 pub mod import;
 pub mod progress;

@@ -40,6 +40,10 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             as_of,
         } => bench_run(config, url_flag, accounts, dir, strategy, as_of)?,
         BenchCommand::Model(args) => super::model::bench(&args)?,
+        BenchCommand::Offers { accounts, seed } => {
+            let report = sepakat_engine::bench_offers::bench_offers(accounts, seed)?;
+            println!("{report}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ mod import;
 mod migrate;
 mod run;
 mod model;
+mod negotiate;
 mod serve;
 mod user;
 
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
         Command::Model(cmd) => model::run(cmd),
+        Command::Negotiate(args) => negotiate::run(args),
     }
 }
 

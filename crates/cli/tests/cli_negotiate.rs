@@ -1,0 +1,233 @@
+//! The `sepakat negotiate` contract as a user meets it: the options printed for the example
+//! account (golden), and bad input refused with the field named, nothing on stdout and a
+//! non-zero exit code.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const EXAMPLE: &str = include_str!("../../../examples/negotiation.json");
+const GOLDEN: &str = "tests/golden/negotiation.json";
+
+fn negotiate(input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sepakat"))
+        .args(["negotiate", "--input", "-"])
+        .env("SEPAKAT_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sepakat");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The example with one JSON pointer replaced by `value` (or removed when None).
+fn example_with(pointer: &str, value: Option<serde_json::Value>) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = doc.pointer_mut(parent).expect("parent exists");
+    let map = target.as_object_mut().expect("an object");
+    match value {
+        Some(v) => {
+            map.insert(key.to_string(), v);
+        }
+        None => {
+            map.remove(key);
+        }
+    }
+    doc.to_string()
+}
+
+fn refused(input: &str) -> String {
+    let out = negotiate(input);
+    assert!(!out.status.success(), "expected a refusal");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+#[test]
+fn the_example_account_prints_the_golden_options() {
+    let out = negotiate(EXAMPLE);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = String::from_utf8(out.stdout).unwrap();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLDEN);
+    if std::env::var_os("SEPAKAT_BLESS").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).expect("golden file (SEPAKAT_BLESS=1 writes it)");
+    assert_eq!(
+        got, want,
+        "output changed; review and re-bless with SEPAKAT_BLESS=1"
+    );
+}
+
+#[test]
+fn the_example_reads_from_a_file_as_from_stdin() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/negotiation.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_sepakat"))
+        .args(["negotiate", "--input", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, negotiate(EXAMPLE).stdout);
+}
+
+#[test]
+fn a_zero_tenor_is_refused() {
+    let input = example_with("/request", Some(serde_json::json!({"tenor_months": 0})));
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: request.tenor_months: must be at least 1"
+    );
+}
+
+#[test]
+fn a_tenor_above_the_policy_is_refused() {
+    let input = example_with("/request", Some(serde_json::json!({"tenor_months": 72})));
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: request.tenor_months: 72 is above the policy maximum of 60 for kta"
+    );
+}
+
+#[test]
+fn negative_income_is_refused() {
+    let input = example_with("/assessment/monthly_income", Some((-5_000_000).into()));
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: assessment.monthly_income: -Rp5.000.000 is negative"
+    );
+}
+
+#[test]
+fn absurd_income_is_refused() {
+    let input = example_with("/assessment/monthly_income", Some(75_000_000_000i64.into()));
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: assessment.monthly_income: Rp75.000.000.000 per month is above \
+         the ceiling of Rp1.000.000.000"
+    );
+}
+
+#[test]
+fn a_discount_above_the_cap_is_refused() {
+    let input = example_with(
+        "/request",
+        Some(serde_json::json!({"discount": {"principal": "75%"}})),
+    );
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: request.discount.principal: 75% is above the policy cap of 50% for kta"
+    );
+}
+
+#[test]
+fn an_unknown_role_is_refused() {
+    let err = refused(&example_with("/role", Some("kolektor".into())));
+    assert!(
+        err.starts_with("error: invalid input: role: unknown variant `kolektor`, expected one of"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_product_is_refused() {
+    let err = refused(&example_with("/account/product", Some("saham".into())));
+    assert!(
+        err.starts_with("error: invalid input: account.product: unknown variant `saham`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    let err = refused(&example_with("/assessment/monthly_income", None));
+    assert!(
+        err.starts_with("error: invalid input: assessment: missing field `monthly_income`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelt_field_is_named() {
+    let err = refused(&example_with("/account/balance/penalti", Some(1.into())));
+    assert!(err.contains("unknown field `penalti`"), "{err}");
+}
+
+#[test]
+fn a_bad_rate_is_named() {
+    let err = refused(&example_with(
+        "/account/annual_rate",
+        Some("delapan belas".into()),
+    ));
+    assert!(
+        err.starts_with(
+            "error: invalid input: account.annual_rate: \"delapan belas\" is not a percentage"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn malformed_json_is_refused() {
+    let err = refused("{\"as_of\": \"2026-12-02\",");
+    assert!(err.starts_with("error: invalid input: "), "{err}");
+    assert!(err.contains("EOF while parsing"), "{err}");
+    let err = refused(&format!("{EXAMPLE} {{}}"));
+    assert!(err.contains("trailing characters"), "{err}");
+}
+
+#[test]
+fn a_negative_balance_component_is_refused() {
+    let input = example_with("/account/balance/penalty", Some((-1).into()));
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: account.balance.penalty: -Rp1 is negative"
+    );
+}
+
+#[test]
+fn an_unknown_hardship_reason_is_refused() {
+    let input = example_with("/assessment/hardship/reason", Some("malas".into()));
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: assessment.hardship.reason: \"malas\" is not a reason in the playbook"
+    );
+}
+
+#[test]
+fn a_bad_policy_override_names_its_field() {
+    let input = example_with(
+        "/policy",
+        Some(serde_json::json!({"products": {"kta": {"plan_tenors": [3, 0]}}})),
+    );
+    assert_eq!(
+        refused(&input),
+        "error: invalid input: policy.products.kta.plan_tenors: 0 is not 1 to max_tenor_months (60)"
+    );
+}
+
+#[test]
+fn a_missing_input_file_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sepakat"))
+        .args(["negotiate", "--input", "/nonexistent/negotiation.json"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reading /nonexistent/negotiation.json"));
+}
