@@ -9,7 +9,7 @@ use crate::cli::BenchCommand;
 /// Runs a benchmark and prints its figures.
 pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
-        BenchCommand::Import { rows, dir } => {
+        BenchCommand::Import { rows, runs, dir } => {
             let tmp;
             let dir = match dir {
                 Some(d) => {
@@ -22,7 +22,7 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
                     tmp.path().to_path_buf()
                 }
             };
-            let report = sepakat_engine::bench::bench_import(rows, &dir)?;
+            let report = sepakat_engine::bench::bench_import(rows, runs, &dir)?;
             println!("{report}");
         }
     }
