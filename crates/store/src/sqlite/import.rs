@@ -69,8 +69,8 @@ fn finish<T>(
 
 /// The path an account import takes (see `account_write`).
 enum Writer<'c> {
-    Fresh(FreshLoad<'c>),
-    Upserts(Upserts<'c>),
+    Fresh(Box<FreshLoad<'c>>),
+    Upserts(Box<Upserts<'c>>),
 }
 
 /// Writes accounts with their debtors; counts inserts and updates.
@@ -91,9 +91,9 @@ pub(crate) fn accounts(
     let mut outcome = ImportOutcome::default();
     {
         let mut writer = if creditor_has_portfolio(&tx, creditor)? {
-            Writer::Upserts(Upserts::new(&tx, creditor)?)
+            Writer::Upserts(Box::new(Upserts::new(&tx, creditor)?))
         } else {
-            Writer::Fresh(FreshLoad::new(&tx, creditor)?)
+            Writer::Fresh(Box::new(FreshLoad::new(&tx, creditor)?))
         };
         let mut pulled = 0u64;
         while let Some(row) = source.next_valid() {
