@@ -144,11 +144,15 @@ pub enum ConfigCommand {
 /// `sepakat bench …`.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Import a generated CSV into a fresh SQLite database; prints rows/s and peak memory.
+    /// Import a generated CSV into fresh SQLite databases; prints rows/s, elapsed, peak memory
+    /// and where the time went.
     Import {
         /// Rows to import.
         #[arg(long, default_value_t = 1_000_000)]
         rows: u64,
+        /// Imports of the file, each into a fresh database (min and median are printed).
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
         /// Working directory for the file and database (default: a temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,

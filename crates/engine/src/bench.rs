@@ -1,97 +1,161 @@
-//! Import speed: writes a generated accounts file, imports it into a fresh SQLite store
-//! and reports rows per second and the process's peak memory.
+//! Import speed: writes a generated accounts file once, imports it into a fresh SQLite store
+//! a few times, and reports for each run rows per second, elapsed time, peak memory and
+//! where the time went (validation thread, row writes, index rebuild, commit).
 
 use std::fmt;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use sepakat_domain::Regime;
-use sepakat_store::{Actor, NewCreditor};
+use sepakat_store::{Actor, NewCreditor, Store};
 
 use crate::demo::write_accounts_csv;
-use crate::import::{import_file, ImportKind, ImportOptions};
+use crate::import::{import_file, ImportKind, ImportOptions, ImportTimings};
 use crate::progress::NoProgress;
 
 /// The date the benchmark file describes and is imported on (fixed: runs compare).
 const BENCH_TODAY: (i32, u32, u32) = (2026, 11, 24);
 
-/// The figures of one benchmark run.
+/// The figures of one import of the benchmark file into a fresh database.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportRun {
+    /// Seconds spent in `import_file`, file opened to transaction committed.
+    pub seconds: f64,
+    /// Rows per second over `seconds`.
+    pub rows_per_second: f64,
+    /// The process's peak resident memory during this run, in KiB (VmHWM, reset before
+    /// the run where the kernel allows it, else the peak of the whole process so far).
+    pub peak_rss_kib: Option<u64>,
+    /// Where the time went.
+    pub timings: ImportTimings,
+}
+
+/// The figures of a benchmark.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImportBench {
-    /// Rows imported.
+    /// Rows imported per run.
     pub rows: u64,
     /// Size of the CSV file in bytes.
     pub file_bytes: u64,
-    /// Seconds spent in `import_file` (writing the file is not counted).
-    pub seconds: f64,
-    /// Rows per second.
-    pub rows_per_second: f64,
+    /// Each run, in order.
+    pub runs: Vec<ImportRun>,
     /// Rows per second of validation alone: the same file behind one invalid row, so the
     /// importer validates every row but hands none to the store.
     pub validation_rows_per_second: f64,
-    /// The process's peak resident memory in KiB (VmHWM): it covers the whole process
-    /// so far, including writing the file.
-    pub peak_rss_kib: Option<u64>,
 }
 
-impl fmt::Display for ImportBench {
-    /// One line per figure.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "rows:          {}", self.rows)?;
-        writeln!(f, "file size:     {:.1} MB", self.file_bytes as f64 / 1e6)?;
-        writeln!(f, "import time:   {:.2} s", self.seconds)?;
-        writeln!(f, "rows/s:        {:.0}", self.rows_per_second)?;
-        writeln!(
-            f,
-            "validation:    {:.0} rows/s (parsing and checks only, no store writes)",
-            self.validation_rows_per_second
-        )?;
-        match self.peak_rss_kib {
-            Some(kib) => write!(
-                f,
-                "peak RSS:      {:.1} MB (process peak, VmHWM)",
-                kib as f64 / 1024.0
-            ),
-            None => write!(f, "peak RSS:      unknown (no /proc/self/status)"),
-        }
+impl ImportBench {
+    /// The fastest run's seconds and the median run's seconds.
+    pub fn min_and_median_seconds(&self) -> (f64, f64) {
+        let mut seconds: Vec<f64> = self.runs.iter().map(|r| r.seconds).collect();
+        seconds.sort_by(f64::total_cmp);
+        let min = seconds.first().copied().unwrap_or(0.0);
+        let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);
+        (min, median)
     }
 }
 
-/// Writes `rows` generated accounts to `workdir/bench-accounts.csv`, imports them into a
-/// fresh `workdir/bench.db`, and measures the import.
-pub fn bench_import(rows: u64, workdir: &Path) -> anyhow::Result<ImportBench> {
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+impl fmt::Display for ImportBench {
+    /// One block per run, then the summary.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "rows:          {} ({:.1} MB CSV), {} run(s), each into a fresh SQLite file",
+            self.rows,
+            self.file_bytes as f64 / 1e6,
+            self.runs.len()
+        )?;
+        for (i, run) in self.runs.iter().enumerate() {
+            let t = &run.timings;
+            let rss = run.peak_rss_kib.map_or("unknown".to_string(), |kib| {
+                format!("{:.1} MB", kib as f64 / 1024.0)
+            });
+            writeln!(
+                f,
+                "run {}:         {:.2} s, {:.0} rows/s, peak RSS {rss}",
+                i + 1,
+                run.seconds,
+                run.rows_per_second
+            )?;
+            writeln!(
+                f,
+                "  validation thread: {:.2} s validating, {:.2} s waiting for the store",
+                secs(t.validating),
+                secs(t.validation_waited)
+            )?;
+            writeln!(
+                f,
+                "  store thread:      {:.2} s writing rows (of which {:.2} s waiting for \
+                 validation), {:.2} s rebuilding indexes, {:.2} s committing",
+                secs(t.writing_rows),
+                secs(t.store_waited),
+                secs(t.rebuilding_indexes),
+                secs(t.committing)
+            )?;
+        }
+        let (min, median) = self.min_and_median_seconds();
+        let rate = |s: f64| self.rows as f64 / s.max(1e-9);
+        writeln!(f, "elapsed:       min {min:.2} s, median {median:.2} s")?;
+        writeln!(
+            f,
+            "rows/s:        best {:.0}, median {:.0}",
+            rate(min),
+            rate(median)
+        )?;
+        if let Some(peak) = self.runs.iter().filter_map(|r| r.peak_rss_kib).max() {
+            writeln!(
+                f,
+                "peak RSS:      {:.1} MB (highest run)",
+                peak as f64 / 1024.0
+            )?;
+        }
+        write!(
+            f,
+            "validation:    {:.0} rows/s alone (parsing and checks only, no store writes)",
+            self.validation_rows_per_second
+        )
+    }
+}
+
+/// Writes `rows` generated accounts to `workdir/bench-accounts.csv`, imports them `runs`
+/// times, each into a fresh `workdir/bench.db`, and measures each import.
+pub fn bench_import(rows: u64, runs: u32, workdir: &Path) -> anyhow::Result<ImportBench> {
     let (y, m, d) = BENCH_TODAY;
     let today = NaiveDate::from_ymd_opt(y, m, d).context("benchmark date")?;
     let csv = workdir.join("bench-accounts.csv");
     write_accounts_csv(&csv, rows, 1, today)?;
     let db = workdir.join("bench.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let file = workdir.join(format!("bench.db{suffix}"));
-        if file.exists() {
-            std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
-        }
-    }
-    let store = sepakat_store::open(&format!("sqlite://{}", db.display()))?;
-    store.migrate()?;
     let actor = Actor::system("system:bench");
-    store.create_creditor(
-        &NewCreditor {
-            code: "BENCH".into(),
-            name: "Benchmark".into(),
-            regime: Regime::bank(),
-        },
-        &actor,
-    )?;
     let options = ImportOptions::new(ImportKind::Accounts, today);
-    let started = Instant::now();
-    let report = import_file(&*store, "BENCH", &csv, &options, &mut NoProgress, &actor)?;
-    let seconds = started.elapsed().as_secs_f64();
-    anyhow::ensure!(
-        report.committed && report.error_count == 0,
-        "the benchmark file did not import cleanly:\n{report}"
-    );
+    let mut figures = Vec::new();
+    let mut store = None;
+    for _ in 0..runs.max(1) {
+        // The previous run's store closes (and checkpoints) before its file is removed.
+        drop(store.take());
+        let fresh = fresh_store(workdir, &db, &actor)?;
+        reset_peak_rss();
+        let started = Instant::now();
+        let report = import_file(&*fresh, "BENCH", &csv, &options, &mut NoProgress, &actor)?;
+        let seconds = started.elapsed().as_secs_f64();
+        anyhow::ensure!(
+            report.committed && report.error_count == 0,
+            "the benchmark file did not import cleanly:\n{report}"
+        );
+        figures.push(ImportRun {
+            seconds,
+            rows_per_second: report.rows_read as f64 / seconds.max(1e-9),
+            peak_rss_kib: peak_rss_kib(),
+            timings: report.timings,
+        });
+        store = Some(fresh);
+    }
+    let store = store.context("no benchmark run")?;
     let invalid = workdir.join("bench-invalid.csv");
     with_invalid_first_row(&csv, &invalid)?;
     let started = Instant::now();
@@ -110,13 +174,36 @@ pub fn bench_import(rows: u64, workdir: &Path) -> anyhow::Result<ImportBench> {
     );
     std::fs::remove_file(&invalid)?;
     Ok(ImportBench {
-        validation_rows_per_second: refused.rows_read as f64 / validation_seconds.max(1e-9),
-        rows: report.rows_read,
+        rows,
         file_bytes: std::fs::metadata(&csv)?.len(),
-        seconds,
-        rows_per_second: report.rows_read as f64 / seconds.max(1e-9),
-        peak_rss_kib: peak_rss_kib(),
+        runs: figures,
+        validation_rows_per_second: refused.rows_read as f64 / validation_seconds.max(1e-9),
     })
+}
+
+/// A new, migrated `db` with the benchmark creditor (any previous file removed).
+fn fresh_store(
+    workdir: &Path,
+    db: &Path,
+    actor: &Actor,
+) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    for suffix in ["", "-wal", "-shm"] {
+        let file = workdir.join(format!("bench.db{suffix}"));
+        if file.exists() {
+            std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
+        }
+    }
+    let store = sepakat_store::open(&format!("sqlite://{}", db.display()))?;
+    store.migrate()?;
+    store.create_creditor(
+        &NewCreditor {
+            code: "BENCH".into(),
+            name: "Benchmark".into(),
+            regime: Regime::bank(),
+        },
+        actor,
+    )?;
+    Ok(store)
 }
 
 /// Copies `from` with a first data row whose NIK is invalid.
@@ -137,6 +224,13 @@ fn with_invalid_first_row(from: &Path, to: &Path) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// Resets the peak RSS (VmHWM) to the current RSS, so the next reading covers only what
+/// follows (Linux: writing 5 to /proc/self/clear_refs). Best effort: where it fails the
+/// reading covers the whole process, which can only over-state the peak.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// VmHWM from /proc/self/status, in KiB (Linux only).

@@ -47,6 +47,21 @@ pub trait ImportSource<T> {
     fn reject(&mut self, row: u64, column: &str, message: String);
     /// Asked once after the last row: commit (true) or roll everything back (false).
     fn commit_wanted(&self) -> bool;
+    /// The store tells how long a stage of its write took (for `sepakat bench`); sources
+    /// that do not measure ignore it.
+    fn timed(&mut self, _stage: WriteStage, _took: std::time::Duration) {}
+}
+
+/// A stage of a bulk import's write, as the store reports its duration to the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteStage {
+    /// Writing the rows (from the first row pulled to the last written), including any
+    /// time the store waited for the source.
+    Rows,
+    /// Rebuilding the indexes a bulk import deferred.
+    Indexes,
+    /// Committing (for SQLite this includes the WAL checkpoint that follows a commit).
+    Commit,
 }
 
 /// The storage operations Sepakat needs, in domain terms. Implementations are

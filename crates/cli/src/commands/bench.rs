@@ -17,7 +17,7 @@ use crate::config::Config;
 /// Runs a benchmark and prints its figures.
 pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
-        BenchCommand::Import { rows, dir } => {
+        BenchCommand::Import { rows, runs, dir } => {
             let tmp;
             let dir = match dir {
                 Some(d) => {
@@ -30,7 +30,7 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
                     tmp.path().to_path_buf()
                 }
             };
-            let report = sepakat_engine::bench::bench_import(rows, &dir)?;
+            let report = sepakat_engine::bench::bench_import(rows, runs, &dir)?;
             println!("{report}");
         }
         BenchCommand::Run {

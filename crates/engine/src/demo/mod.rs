@@ -142,6 +142,7 @@ pub fn generate(
         let outcome = pipelined(&mut accounts, |s| {
             store.import_accounts(creditor.id, &actor, s)
         })
+        .0
         .with_context(|| format!("writing demo accounts of {}", spec.code))?;
         done += count;
         let mut summary = CreditorSummary {

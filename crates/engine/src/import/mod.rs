@@ -17,6 +17,7 @@ mod value;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use csv::StringRecord;
@@ -203,6 +204,28 @@ pub struct ImportReport {
     pub committed: bool,
     /// Where the rejected rows were written (only with `skip_invalid`).
     pub rejected_file: Option<PathBuf>,
+    /// Where the time went.
+    pub timings: ImportTimings,
+}
+
+/// Where an import's time went, per thread and stage (printed by `sepakat bench import`).
+///
+/// Validation runs on its own thread while the store writes, so `validating` overlaps
+/// `writing_rows`; the waits say which of the two held the other up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportTimings {
+    /// Validation thread: reading, parsing and checking rows.
+    pub validating: Duration,
+    /// Validation thread: waiting for the store to take rows (the store was slower).
+    pub validation_waited: Duration,
+    /// Store: from the first row pulled to the last row written (includes its waits).
+    pub writing_rows: Duration,
+    /// Store: waiting for validated rows (validation was slower).
+    pub store_waited: Duration,
+    /// Store: rebuilding the indexes a bulk import deferred.
+    pub rebuilding_indexes: Duration,
+    /// Store: committing (for SQLite, with the WAL checkpoint that follows).
+    pub committing: Duration,
 }
 
 impl fmt::Display for ImportReport {
@@ -268,7 +291,7 @@ pub fn import_file(
         kind = options.kind.noun()
     )
     .entered();
-    let (outcome, findings) = match options.kind {
+    let (outcome, times, findings) = match options.kind {
         ImportKind::Accounts => {
             let mut src = RowSource::<Accounts>::new(
                 rows,
@@ -279,9 +302,9 @@ pub fn import_file(
                 options.skip_invalid,
                 progress,
             );
-            let outcome =
+            let (outcome, times) =
                 pipeline::pipelined(&mut src, |s| store.import_accounts(creditor.id, actor, s));
-            (outcome, src.finish(path, format))
+            (outcome, times, src.finish(path, format))
         }
         ImportKind::Payments => {
             let mut src = RowSource::<Payments>::new(
@@ -294,14 +317,23 @@ pub fn import_file(
                 progress,
             );
             let order = &options.allocation_order;
-            let outcome = pipeline::pipelined(&mut src, |s| {
+            let (outcome, times) = pipeline::pipelined(&mut src, |s| {
                 store.import_payments(creditor.id, actor, order, s)
             });
-            (outcome, src.finish(path, format))
+            (outcome, times, src.finish(path, format))
         }
     };
     let findings = findings?;
     let outcome = outcome?;
+    let [writing_rows, rebuilding_indexes, committing] = findings.store_stages;
+    let timings = ImportTimings {
+        validating: times.validating,
+        validation_waited: times.validation_waited,
+        writing_rows,
+        store_waited: times.store_waited,
+        rebuilding_indexes,
+        committing,
+    };
     // A rolled-back import wrote nothing, whatever the store counted on the way.
     let written = |n: u64| if outcome.committed { n } else { 0 };
     Ok(ImportReport {
@@ -314,6 +346,7 @@ pub fn import_file(
         error_count: findings.error_count,
         committed: outcome.committed,
         rejected_file: findings.rejected_file,
+        timings,
     })
 }
 

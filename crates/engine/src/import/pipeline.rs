@@ -4,13 +4,25 @@
 
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::thread::ScopedJoinHandle;
+use std::time::{Duration, Instant};
 
-use sepakat_store::ImportSource;
+use sepakat_store::{ImportSource, WriteStage};
 
 /// Rows handed over at a time: large enough to make the channel cost nothing per row.
 const BATCH: usize = 2048;
 /// Batches that may wait in the channel (bounds the memory between the two threads).
 const QUEUED_BATCHES: usize = 4;
+
+/// Where the two threads of a pipelined import spent their time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PipelineTimes {
+    /// The validation thread reading and checking rows.
+    pub(crate) validating: Duration,
+    /// The validation thread waiting for the store to take a batch (the store is slower).
+    pub(crate) validation_waited: Duration,
+    /// The store waiting for a batch (validation is slower).
+    pub(crate) store_waited: Duration,
+}
 
 /// Runs `consume` (a store import) against `source`, validating on a second thread.
 ///
@@ -19,7 +31,7 @@ const QUEUED_BATCHES: usize = 4;
 pub(crate) fn pipelined<T, S, R>(
     source: &mut S,
     consume: impl FnOnce(&mut dyn ImportSource<T>) -> R,
-) -> R
+) -> (R, PipelineTimes)
 where
     T: Send,
     S: ImportSource<T> + Send,
@@ -27,7 +39,9 @@ where
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<Vec<T>>(QUEUED_BATCHES);
         let producer = scope.spawn(move || {
+            let mut times = PipelineTimes::default();
             loop {
+                let started = Instant::now();
                 let mut batch = Vec::with_capacity(BATCH);
                 while batch.len() < BATCH {
                     match source.next_valid() {
@@ -36,12 +50,16 @@ where
                     }
                 }
                 let last = batch.len() < BATCH;
+                let sending = Instant::now();
+                times.validating += sending - started;
                 // A send fails only when the store stopped reading (it failed): stop too.
-                if (!batch.is_empty() && sender.send(batch).is_err()) || last {
+                let stopped = !batch.is_empty() && sender.send(batch).is_err();
+                times.validation_waited += sending.elapsed();
+                if stopped || last {
                     break;
                 }
             }
-            source
+            (source, times)
         });
         let mut front = Front {
             receiver,
@@ -49,6 +67,7 @@ where
             producer: Some(producer),
             source: None,
             held_rejects: Vec::new(),
+            times: PipelineTimes::default(),
         };
         let result = consume(&mut front);
         // If the store stopped early, let validation finish before leaving the scope.
@@ -56,7 +75,7 @@ where
         if let Some(handle) = front.producer.take() {
             let _ = handle.join();
         }
-        result
+        (result, front.times)
     })
 }
 
@@ -64,21 +83,25 @@ where
 struct Front<'scope, T, S: 'scope> {
     receiver: Receiver<Vec<T>>,
     batch: std::vec::IntoIter<T>,
-    producer: Option<ScopedJoinHandle<'scope, &'scope mut S>>,
+    producer: Option<ScopedJoinHandle<'scope, (&'scope mut S, PipelineTimes)>>,
     /// The source, once validation has ended.
     source: Option<&'scope mut S>,
     /// Store rejections made while the source was still busy validating.
     held_rejects: Vec<(u64, String, String)>,
+    /// The validation thread's times (once it ended) and the store's waits.
+    times: PipelineTimes,
 }
 
 impl<'scope, T, S: ImportSource<T>> Front<'scope, T, S> {
     /// Takes the source back from the finished validation thread.
     fn reclaim(&mut self) {
         if let Some(handle) = self.producer.take() {
-            let source = match handle.join() {
-                Ok(source) => source,
+            let (source, times) = match handle.join() {
+                Ok(done) => done,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
+            self.times.validating = times.validating;
+            self.times.validation_waited = times.validation_waited;
             for (row, column, message) in self.held_rejects.drain(..) {
                 source.reject(row, &column, message);
             }
@@ -93,7 +116,10 @@ impl<'scope, T, S: ImportSource<T>> ImportSource<T> for Front<'scope, T, S> {
             if let Some(row) = self.batch.next() {
                 return Some(row);
             }
-            match self.receiver.recv() {
+            let waiting = Instant::now();
+            let received = self.receiver.recv();
+            self.times.store_waited += waiting.elapsed();
+            match received {
                 Ok(batch) => self.batch = batch.into_iter(),
                 Err(_) => {
                     self.reclaim();
@@ -113,6 +139,13 @@ impl<'scope, T, S: ImportSource<T>> ImportSource<T> for Front<'scope, T, S> {
     fn commit_wanted(&self) -> bool {
         // Asked before the last row was taken would be a store bug: never commit then.
         self.source.as_deref().is_some_and(|s| s.commit_wanted())
+    }
+
+    fn timed(&mut self, stage: WriteStage, took: Duration) {
+        // The store reports its stages after the last row, when the source is back.
+        if let Some(source) = self.source.as_deref_mut() {
+            source.timed(stage, took);
+        }
     }
 }
 
@@ -148,7 +181,7 @@ mod tests {
             end: 10_000,
             rejected: Vec::new(),
         };
-        let (seen, commit) = pipelined(&mut source, |s| {
+        let ((seen, commit), _) = pipelined(&mut source, |s| {
             let mut seen = Vec::new();
             while let Some(n) = s.next_valid() {
                 if n % 1000 == 0 {
@@ -170,7 +203,7 @@ mod tests {
             end: 1_000_000,
             rejected: Vec::new(),
         };
-        let commit = pipelined(&mut source, |s| {
+        let (commit, _) = pipelined(&mut source, |s| {
             s.next_valid();
             s.commit_wanted()
         });

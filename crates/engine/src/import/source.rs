@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use csv::StringRecord;
-use sepakat_store::{AccountUpsert, ImportSource, PaymentUpsert};
+use sepakat_store::{AccountUpsert, ImportSource, PaymentUpsert, WriteStage};
 
 use super::column::{Col, ColumnMap};
 use super::reader::{self, Format, RowReader};
@@ -74,6 +75,8 @@ pub(crate) struct Findings {
     pub(crate) error_count: u64,
     /// Where rejected rows were written, if any were.
     pub(crate) rejected_file: Option<PathBuf>,
+    /// How long the store's stages took: rows, index rebuild, commit.
+    pub(crate) store_stages: [Duration; 3],
 }
 
 /// Validating row stream over one file.
@@ -92,6 +95,7 @@ pub(crate) struct RowSource<'a, K: RowKind> {
     rejected_out: RejectedFile,
     store_rejects: Vec<(u64, String)>,
     fatal: Option<ImportError>,
+    store_stages: [Duration; 3],
     progress: &'a mut dyn Progress,
     _kind: std::marker::PhantomData<K>,
 }
@@ -122,6 +126,7 @@ impl<'a, K: RowKind> RowSource<'a, K> {
             rejected_out: RejectedFile::beside(input),
             store_rejects: Vec::new(),
             fatal: None,
+            store_stages: [Duration::ZERO; 3],
             progress,
             _kind: std::marker::PhantomData,
         }
@@ -181,6 +186,7 @@ impl<'a, K: RowKind> RowSource<'a, K> {
             errors: self.errors,
             error_count: self.error_count,
             rejected_file: self.rejected_out.finish()?,
+            store_stages: self.store_stages,
         })
     }
 }
@@ -260,6 +266,15 @@ impl<K: RowKind> ImportSource<K::Out> for RowSource<'_, K> {
 
     fn commit_wanted(&self) -> bool {
         self.fatal.is_none() && (self.error_count == 0 || self.skip_invalid)
+    }
+
+    fn timed(&mut self, stage: WriteStage, took: Duration) {
+        let slot = match stage {
+            WriteStage::Rows => 0,
+            WriteStage::Indexes => 1,
+            WriteStage::Commit => 2,
+        };
+        self.store_stages[slot] += took;
     }
 }
 

@@ -10,8 +10,10 @@
 //! money in whole rupiah, rates in ppm, dates as day numbers, instants as microseconds.
 
 mod account;
+mod account_write;
 mod audit;
 mod codec;
+mod deferred_indexes;
 mod import;
 mod migrations;
 mod payment;

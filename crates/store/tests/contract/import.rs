@@ -327,3 +327,40 @@ pub fn payment_import_without_commit_writes_nothing(store: &dyn Store) {
         Some(before)
     );
 }
+
+/// A first import larger than one write batch: debtors named again far apart keep one
+/// record with the last row's data, and a number repeated in a later batch is an update.
+pub fn first_import_across_batches_dedupes_debtors_and_counts_repeats(store: &dyn Store) {
+    let a = creditor(store, "BANKA");
+    let mut rows: Vec<_> = (0..150u32)
+        .map(|i| {
+            let debtor = person(&format!("CIF{}", i % 40), "Siti Rahayu", i % 40 + 1);
+            account(u64::from(i) + 2, &format!("ACC-{i:04}"), debtor)
+        })
+        .collect();
+    let mut renamed = person("CIF7", "Siti Rahayu Baru", 8);
+    renamed.city = Some("Kota Bandung".into());
+    rows[127].debtor = renamed;
+    let mut repeat = account(152, "ACC-0003", person("CIF3", "Siti Rahayu", 4));
+    repeat.instalment = Rupiah::new(77_000);
+    rows.push(repeat);
+    let outcome = import(store, a.id, rows);
+    assert_eq!((outcome.inserted, outcome.updated), (150, 1));
+    let acc7 = store
+        .account_by_number(a.id, "ACC-0007")
+        .expect("read")
+        .expect("exists");
+    assert_eq!(acc7.debtor.data.name, "Siti Rahayu Baru");
+    assert_eq!(acc7.debtor.data.city.as_deref(), Some("Kota Bandung"));
+    let acc47 = store
+        .account_by_number(a.id, "ACC-0047")
+        .expect("read")
+        .expect("exists");
+    assert_eq!(acc47.debtor.id, acc7.debtor.id, "one record per debtor key");
+    let acc3 = store
+        .account_by_number(a.id, "ACC-0003")
+        .expect("read")
+        .expect("exists");
+    assert_eq!(acc3.instalment, Rupiah::new(77_000));
+    assert_eq!(all(store, a.id).len(), 150);
+}

@@ -53,6 +53,7 @@ macro_rules! contract_tests {
             duplicate_api_token_is_a_conflict,
             import_inserts_then_reimport_updates_without_duplicates,
             import_counts_a_repeated_account_number_in_one_file_as_an_update,
+            first_import_across_batches_dedupes_debtors_and_counts_repeats,
             import_keeps_every_field_of_account_and_debtor,
             import_joins_accounts_with_the_same_debtor_key,
             import_without_commit_writes_nothing,
