@@ -5,6 +5,7 @@ mod config_cmd;
 mod creditor;
 mod demo;
 mod gate;
+mod guard;
 mod import;
 mod migrate;
 mod serve;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Config(cmd) => config_cmd::run(cmd),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Gate(cmd) => gate::run(&config, cmd),
+        Command::Guard(cmd) => guard::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
     }
