@@ -18,7 +18,7 @@ const SHIPPED_TOML: &str = include_str!("../../data/guard/lexicon.toml");
 /// Tokens longer than this are never joined with a neighbour (`anj ing` → `anjing`).
 const MAX_JOIN_PART: usize = 4;
 /// How many filler words (`akan`, `kami`) may stand between a negator and what it negates.
-const MAX_NEGATION_SKIP: usize = 3;
+const MAX_NEGATION_SKIP: usize = 4;
 
 /// Checks outgoing text against the lexicon; build once, share freely (`Send + Sync`).
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 //! digits and `@ $ !` read as letters inside words that have letters (`b4yar`, `b@ngsat`);
 //! the Indonesian reduplication digit read as a repeat (`hati2` → `hati hati`); masking symbols inside a word
 //! (`anj*ng`, `f#ck`, emoji) kept as `*` for wildcard matching, but stripped at the edges
-//! (WhatsApp bold `*…*`); zero-width characters removed; runs of a repeated letter
+//! (WhatsApp bold `*…*`); an emoji standing alone for a word read as it (`🐒` → `monyet`); zero-width characters removed; runs of a repeated letter
 //! collapsed (`anjiiing` → `anjing`). Words spelled out letter by letter (`a n j i n g`,
 //! `a.n.j.i.n.g`) are merged back into one token. Each token keeps its byte span in the
 //! original text and the number of its sentence.
@@ -148,6 +148,21 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
+/// The word an emoji stands for when it replaces one (`🐒 lu`).
+fn emoji_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '🐒' | '🐵' | '🦍' | '🦧' => "monyet",
+        '🐷' | '🐖' | '🐽' => "babi",
+        '🐶' | '🐕' => "anjing",
+        '💩' => "tai",
+        '🖕' => "fuck",
+        '🔪' | '🗡' => "pisau",
+        '🔫' => "pistol",
+        '💣' => "bom",
+        _ => return None,
+    })
+}
+
 /// Normalises `text` into tokens (see the module documentation).
 pub(crate) fn tokenise(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
@@ -227,6 +242,11 @@ fn push_part(text: &str, start: usize, end: usize, sentence: u32, out: &mut Vec<
             }
         } else if has_letter && matches!(c, '@' | '$' | '!') {
             leet(c)
+        } else if let Some(word) = emoji_word(c).filter(|_| !has_letter) {
+            // A lone emoji standing for a word: the word, as its own token.
+            norm.push_str(word);
+            last = None;
+            continue;
         } else {
             // Any other symbol inside a word masks a letter: `anj*ng`, `f#ck`, an emoji.
             Some('*')
@@ -365,6 +385,12 @@ mod tests {
         let tokens = tokenise("Satu dua. Tiga\nempat");
         let s: Vec<u32> = tokens.iter().map(|t| t.sentence).collect();
         assert_eq!(s, [0, 0, 1, 2]);
+    }
+
+    #[test]
+    fn an_emoji_standing_for_a_word_is_read_as_the_word() {
+        assert_eq!(norms("🐒 lu"), ["monyet", "lu"]);
+        assert_eq!(norms("bayar 🙏"), ["bayar"]);
     }
 
     #[test]
