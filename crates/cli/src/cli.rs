@@ -45,6 +45,9 @@ pub enum Command {
     Gate(GateCommand),
     /// The nightly run: plan every open account's next action and write the action queue.
     Run(RunArgs),
+    /// The message guard: check a text, or score it on an evaluation file.
+    #[command(subcommand)]
+    Guard(GuardCommand),
     /// Manage creditors (tenants).
     #[command(subcommand)]
     Creditor(CreditorCommand),
@@ -266,6 +269,31 @@ pub enum GateCommand {
         /// The debtor has recorded consent to contact on this channel outside the normal days and hours.
         #[arg(long)]
         consent: bool,
+    },
+}
+
+/// `sepakat guard …`.
+#[derive(Debug, Subcommand)]
+pub enum GuardCommand {
+    /// Check one text; prints the verdict as JSON (exit code 0 either way).
+    Check {
+        /// The text; read from standard input when absent.
+        #[arg(long)]
+        text: Option<String>,
+    },
+    /// Score the guard on a JSONL file of {"text", "label": "block"|"allow"} lines.
+    Eval {
+        /// The JSONL file.
+        file: PathBuf,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only lines whose "split" field equals this (e.g. dev or test).
+        #[arg(long)]
+        split: Option<String>,
+        /// Also print every misjudged line (to standard error).
+        #[arg(long)]
+        show_errors: bool,
     },
 }
 

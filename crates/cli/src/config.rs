@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use sepakat_domain::compliance::{ContactPolicy, Gate, HolidayCalendar};
-use sepakat_domain::{AllocationOrder, BucketSet};
+use sepakat_domain::{AllocationOrder, BucketSet, Guard};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +29,8 @@ pub struct Config {
     pub collection: CollectionConfig,
     /// The contact compliance gate.
     pub compliance: ComplianceConfig,
+    /// The message guard.
+    pub guard: GuardConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -98,6 +100,26 @@ impl ComplianceConfig {
     }
 }
 
+/// `[guard]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardConfig {
+    /// A guard lexicon TOML (format of the shipped one); empty: the shipped lexicon.
+    pub lexicon_file: String,
+}
+
+impl GuardConfig {
+    /// The guard these settings describe.
+    pub fn guard(&self) -> Result<Guard> {
+        if self.lexicon_file.is_empty() {
+            return Ok(Guard::shipped());
+        }
+        let text = std::fs::read_to_string(&self.lexicon_file)
+            .with_context(|| format!("reading guard lexicon {}", self.lexicon_file))?;
+        Guard::from_toml(&text).with_context(|| format!("guard lexicon {}", self.lexicon_file))
+    }
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,6 +150,9 @@ impl Default for Config {
             compliance: ComplianceConfig {
                 holidays_file: String::new(),
                 contact: ContactPolicy::default(),
+            },
+            guard: GuardConfig {
+                lexicon_file: String::new(),
             },
             log: LogConfig {
                 filter: "info".into(),

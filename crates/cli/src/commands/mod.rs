@@ -5,6 +5,7 @@ mod config_cmd;
 mod creditor;
 mod demo;
 mod gate;
+mod guard;
 mod import;
 mod migrate;
 mod run;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(cmd) => bench::run(&config, url_flag, cmd),
         Command::Gate(cmd) => gate::run(&config, cmd),
         Command::Run(args) => run::run(&config, args),
+        Command::Guard(cmd) => guard::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
         Command::Model(cmd) => model::run(cmd),
