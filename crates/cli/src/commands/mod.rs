@@ -8,9 +8,9 @@ mod gate;
 mod guard;
 mod import;
 mod migrate;
-mod run;
 mod model;
 mod negotiate;
+mod run;
 mod serve;
 mod user;
 
