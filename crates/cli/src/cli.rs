@@ -48,6 +48,9 @@ pub enum Command {
     /// The message guard: check a text, or score it on an evaluation file.
     #[command(subcommand)]
     Guard(GuardCommand),
+    /// Message templates: review a templates file, preview one template.
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Manage creditors (tenants).
     #[command(subcommand)]
     Creditor(CreditorCommand),
@@ -294,6 +297,28 @@ pub enum GuardCommand {
         /// Also print every misjudged line (to standard error).
         #[arg(long)]
         show_errors: bool,
+    },
+}
+
+/// `sepakat template …`.
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Review every template of a file (default: the shipped set) as at approval: unknown
+    /// variables, channel limits and the message guard. Exits 1 if any template is blocked.
+    Check {
+        /// A templates TOML file (see docs/templates.md); the shipped set when absent.
+        file: Option<PathBuf>,
+        /// Print one JSON array of reviews instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one template filled with sample data.
+    Preview {
+        /// The template's key, e.g. early_whatsapp.
+        key: String,
+        /// A templates TOML file; the shipped set when absent.
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
 }
 

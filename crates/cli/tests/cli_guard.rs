@@ -109,3 +109,25 @@ fn guard_check_prints_the_verdict_and_exits_zero_either_way() {
     assert_eq!(verdict["blocked"], false);
     assert_eq!(verdict["findings"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn every_evaluation_line_names_a_source_listed_in_sources_md() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/data/guard");
+    let sources = std::fs::read_to_string(format!("{data}/SOURCES.md")).unwrap();
+    let eval = std::fs::read_to_string(format!("{data}/eval.jsonl")).unwrap();
+    let mut lines = 0;
+    for line in eval.lines().filter(|l| !l.trim().is_empty()) {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let source = row["source"].as_str().unwrap_or_default();
+        match source.strip_prefix("paraphrase of ") {
+            Some(page) => assert!(sources.contains(page), "{page} is not in SOURCES.md"),
+            None => assert_eq!(source, "authored", "{line}"),
+        }
+        assert!(
+            matches!(row["split"].as_str(), Some("dev" | "test")),
+            "{line}"
+        );
+        lines += 1;
+    }
+    assert!(sources.contains(&format!("holds {lines} messages")));
+}

@@ -24,6 +24,7 @@ pub mod region;
 pub mod role;
 pub mod schedule;
 pub mod strategy;
+pub mod template;
 pub mod terbilang;
 
 pub use account::{apply_payment, reverse_payment, Balance, PaymentEffect};

@@ -12,6 +12,7 @@ mod model;
 mod negotiate;
 mod run;
 mod serve;
+mod template;
 mod user;
 
 use std::process::ExitCode;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gate(cmd) => gate::run(&config, cmd),
         Command::Run(args) => run::run(&config, args),
         Command::Guard(cmd) => guard::run(&config, cmd),
+        Command::Template(cmd) => template::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
         Command::Model(cmd) => model::run(cmd),

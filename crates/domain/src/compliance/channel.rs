@@ -64,6 +64,8 @@ macro_rules! coded_enum {
     };
 }
 
+pub(crate) use coded_enum;
+
 coded_enum! {
     /// A way of reaching a person.
     Channel, "channel" {
