@@ -51,6 +51,9 @@ pub enum Command {
     /// Message templates: review a templates file, preview one template.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Collection letters (SP1–SP3, somasi) as PDF.
+    #[command(subcommand)]
+    Letter(LetterCommand),
     /// Manage creditors (tenants).
     #[command(subcommand)]
     Creditor(CreditorCommand),
@@ -319,6 +322,54 @@ pub enum TemplateCommand {
         /// A templates TOML file; the shipped set when absent.
         #[arg(long)]
         file: Option<PathBuf>,
+    },
+}
+
+/// `sepakat letter …`.
+#[derive(Debug, Subcommand)]
+pub enum LetterCommand {
+    /// Print one letter per account into one PDF (each letter from a new page, with its
+    /// number and tracking number); every printed letter is recorded in the audit trail.
+    Print {
+        /// The creditor's code.
+        #[arg(long)]
+        creditor: String,
+        /// sp1, sp2, sp3 or somasi.
+        #[arg(long)]
+        stage: String,
+        /// An account number (repeat for several).
+        #[arg(long = "account", required_unless_present = "accounts_file")]
+        accounts: Vec<String>,
+        /// A text file with one account number per line.
+        #[arg(long)]
+        accounts_file: Option<PathBuf>,
+        /// The PDF to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Issue date (default: today in WIB).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Days the debtor is given from the issue date.
+        #[arg(long, default_value_t = 7)]
+        deadline_days: u32,
+        /// Who signs.
+        #[arg(long, default_value = "Kepala Divisi Penagihan")]
+        signatory: String,
+        /// The signatory's position.
+        #[arg(long, default_value = "Divisi Penagihan")]
+        signatory_title: String,
+        /// The official contact printed in the letter.
+        #[arg(long, default_value = "layanan pelanggan resmi kami")]
+        contact: String,
+        /// Letterhead lines under the creditor's name (repeat for several).
+        #[arg(long = "letterhead-line")]
+        letterhead: Vec<String>,
+        /// The city the letter is dated from.
+        #[arg(long, default_value = "Jakarta")]
+        city: String,
+        /// A templates TOML file (see docs/templates.md); the shipped set when absent.
+        #[arg(long)]
+        templates: Option<PathBuf>,
     },
 }
 

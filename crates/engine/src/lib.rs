@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod bench_offers;
 pub mod demo;
+pub mod document;
 pub mod import;
 pub mod progress;
 pub mod run;

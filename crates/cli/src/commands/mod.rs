@@ -7,6 +7,7 @@ mod demo;
 mod gate;
 mod guard;
 mod import;
+mod letter;
 mod migrate;
 mod model;
 mod negotiate;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run::run(&config, args),
         Command::Guard(cmd) => guard::run(&config, cmd),
         Command::Template(cmd) => template::run(&config, cmd),
+        Command::Letter(cmd) => letter::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
         Command::Model(cmd) => model::run(cmd),

@@ -82,7 +82,8 @@ fn print_review(r: &KeyedReview<'_>) {
     }
 }
 
-fn load(file: Option<&Path>) -> Result<Catalogue> {
+/// The templates of a file, or the shipped set.
+pub(crate) fn load(file: Option<&Path>) -> Result<Catalogue> {
     match file {
         None => Ok(Catalogue::shipped()),
         Some(path) => {

@@ -1,0 +1,260 @@
+//! The `sepakat letter print` contract: one PDF with a letter per account whose text
+//! (read back with pdftotext) holds the debtor, the amounts in figures and words, the
+//! deadline and the tracking number; an unknown account prints nothing; every printed
+//! letter is in the audit trail.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use sepakat_domain::Regime;
+use sepakat_store::{Actor, NewCreditor};
+
+const HEADER: &str = "account_no,name,nik,phone,province,product,principal,annual_rate,\
+tenor_months,opened_on,outstanding_principal,arrears_principal,arrears_interest,penalty,fees,\
+oldest_unpaid_due,address,city";
+
+fn sepakat(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sepakat"))
+        .args(["--database-url", db])
+        .args(args)
+        .env("SEPAKAT_LOG", "warn")
+        .output()
+        .expect("run sepakat")
+}
+
+fn setup(dir: &Path) -> String {
+    let db = format!("sqlite://{}/t.db", dir.display());
+    let store = sepakat_store::open(&db).unwrap();
+    store.migrate().unwrap();
+    store
+        .create_creditor(
+            &NewCreditor {
+                code: "BANKA".into(),
+                name: "PT Bank Amanah".into(),
+                regime: Regime::bank(),
+            },
+            &Actor::system("test"),
+        )
+        .unwrap();
+    let file = dir.join("accounts.csv");
+    let rows = [
+        "ACC-1,Budi Santoso,3201011503850001,0812-3456-7890,Jawa Barat,kta,12.000.000,18%,12,\
+         2026-01-15,9.000.000,1.000.000,180.000,70.000,0,2026-09-15,Jl. Merdeka No. 5,Bandung",
+        "ACC-2,Siti Aminah,3201015503850002,0812-3456-7891,Jawa Barat,kta,12.000.000,18%,12,\
+         2026-01-15,9.000.000,2.000.000,0,0,0,2026-08-15,Jl. Asia Afrika 10,Bandung",
+    ];
+    std::fs::write(&file, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+    let out = sepakat(
+        &db,
+        &["import", "--creditor", "BANKA", file.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+fn pdf_text(path: &Path) -> Option<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn a_batch_prints_one_letter_per_account_with_amounts_deadline_and_tracking() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let pdf = dir.path().join("sp1.pdf");
+    let out = sepakat(
+        &db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "BANKA",
+            "--stage",
+            "sp1",
+            "--account",
+            "ACC-1",
+            "--account",
+            "ACC-2",
+            "--date",
+            "2026-12-02",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("2 letters"));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.4"));
+    let Some(text) = pdf_text(&pdf) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("pdftotext is required in CI");
+        }
+        eprintln!("pdftotext not installed; PDF text not checked");
+        return;
+    };
+    let letters: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| p.contains("Hormat kami"))
+        .collect();
+    assert_eq!(letters.len(), 2, "{text}");
+    // Words as a reader sees them, whatever the line breaks.
+    let flat = |page: &str| page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = &flat(letters[0]);
+    assert!(first.contains("PT Bank Amanah"));
+    assert!(first.contains("Surat Peringatan Pertama (SP1)"));
+    assert!(first.contains("Nomor : SP1/BANKA/2026/12/ACC-1"));
+    assert!(first.contains("Jakarta, 2 Desember 2026"));
+    assert!(first.contains("Bapak Budi Santoso"), "{first}");
+    assert!(first.contains("Jl. Merdeka No. 5"));
+    // Overdue: 1.000.000 principal + 180.000 interest + 70.000 penalty.
+    assert!(first.contains("Rp1.250.000"), "{first}");
+    assert!(
+        first.contains("satu juta dua ratus lima puluh ribu rupiah"),
+        "{first}"
+    );
+    assert!(first.contains("9 Desember 2026"), "deadline: {first}");
+    assert!(first.contains("No. lacak SPK"));
+    assert!(letters[1].contains("Ibu Siti Aminah"));
+    assert!(letters[1].contains("Rp2.000.000"));
+
+    let store = sepakat_store::open(&db).unwrap();
+    let creditor = store.creditor_by_code("BANKA").unwrap().unwrap();
+    let account = store
+        .account_by_number(creditor.id, "ACC-1")
+        .unwrap()
+        .unwrap();
+    let trail = store
+        .audit_trail(
+            creditor.id,
+            &sepakat_store::EntityRef::new("account", account.id.0),
+            50,
+        )
+        .unwrap();
+    let printed: Vec<_> = trail
+        .iter()
+        .filter(|e| e.entry.action == "letter.printed")
+        .collect();
+    assert_eq!(printed.len(), 1);
+    assert_eq!(printed[0].entry.detail["number"], "SP1/BANKA/2026/12/ACC-1");
+    let tracking = printed[0].entry.detail["tracking"].as_str().unwrap();
+    assert!(first.contains(tracking));
+}
+
+#[test]
+fn an_unknown_account_prints_nothing_and_names_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let pdf = dir.path().join("sp2.pdf");
+    let out = sepakat(
+        &db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "BANKA",
+            "--stage",
+            "sp2",
+            "--account",
+            "ACC-1",
+            "--account",
+            "NOPE-9",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("account \"NOPE-9\": not found for creditor BANKA"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 of 2 accounts refused; nothing printed"));
+    assert!(!pdf.exists());
+    assert!(!dir.path().join("sp2.pdf.part").exists());
+}
+
+#[test]
+fn an_account_with_nothing_overdue_gets_no_warning_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let csv = dir.path().join("current.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{HEADER}\nACC-3,Rudi Hartono,3201011503850003,0812-3456-7892,Jawa Barat,kta,\
+             12.000.000,18%,12,2026-01-15,9.000.000,0,0,0,0,,Jl. Braga 1,Bandung\n"
+        ),
+    )
+    .unwrap();
+    let out = sepakat(
+        &db,
+        &["import", "--creditor", "BANKA", csv.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.path().join("sp1.pdf");
+    let out = sepakat(
+        &db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "BANKA",
+            "--stage",
+            "sp1",
+            "--account",
+            "ACC-3",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("account \"ACC-3\": nothing is overdue"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn only_letter_stages_print() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let out = sepakat(
+        &db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "BANKA",
+            "--stage",
+            "early",
+            "--account",
+            "ACC-1",
+            "--out",
+            dir.path().join("x.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("early is not a letter"));
+}
