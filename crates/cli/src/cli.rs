@@ -141,6 +141,16 @@ pub struct NegotiateArgs {
     /// `-` reads standard input.
     #[arg(long)]
     pub input: PathBuf,
+    /// The debtor accepts the option of this rank: also write the payment agreement
+    /// (Surat Pernyataan Kesanggupan Pembayaran) as a PDF.
+    #[arg(long, requires_all = ["agreement", "parties"])]
+    pub accept: Option<u32>,
+    /// Where to write the agreement PDF.
+    #[arg(long, requires = "accept")]
+    pub agreement: Option<PathBuf>,
+    /// A JSON file with the parties: creditor, account_no, debtor_name, nik, address, city.
+    #[arg(long, requires = "accept")]
+    pub parties: Option<PathBuf>,
 }
 
 /// `sepakat config …`.

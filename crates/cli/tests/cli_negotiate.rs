@@ -231,3 +231,84 @@ fn a_missing_input_file_is_refused() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("reading /nonexistent/negotiation.json"));
 }
+
+fn accept(dir: &Path, rank: &str) -> (Output, std::path::PathBuf) {
+    let input = dir.join("case.json");
+    std::fs::write(&input, EXAMPLE).unwrap();
+    let parties = dir.join("parties.json");
+    std::fs::write(
+        &parties,
+        r#"{"creditor": "PT Bank Amanah", "account_no": "KTA-000123", "debtor_name": "Budi Santoso",
+            "nik": "3201011503850001", "address": "Jl. Merdeka No. 5, Bandung", "city": "Bandung"}"#,
+    )
+    .unwrap();
+    let pdf = dir.join("agreement.pdf");
+    let out = Command::new(env!("CARGO_BIN_EXE_sepakat"))
+        .args([
+            "negotiate",
+            "--input",
+            input.to_str().unwrap(),
+            "--accept",
+            rank,
+        ])
+        .args(["--agreement", pdf.to_str().unwrap()])
+        .args(["--parties", parties.to_str().unwrap()])
+        .env("SEPAKAT_LOG", "warn")
+        .output()
+        .unwrap();
+    (out, pdf)
+}
+
+#[test]
+fn an_accepted_option_within_authority_gets_an_agreement_pdf_with_its_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, pdf) = accept(dir.path(), "1");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let option = &view["options"][0];
+    assert_eq!(option["needs_approval"], false);
+    let Ok(text) = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is required in CI"
+        );
+        return;
+    };
+    let text = String::from_utf8(text.stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("SURAT PERNYATAAN KESANGGUPAN PEMBAYARAN"));
+    assert!(flat.contains("3201********0001"), "{flat}");
+    assert!(!flat.contains("3201011503850001"), "the NIK is masked");
+    let total = option["total_paid"].as_i64().unwrap();
+    let total_text = sepakat_domain::Rupiah::new(total).to_string();
+    assert!(flat.contains(&total_text), "{total_text} in {flat}");
+    assert!(flat.contains(&sepakat_domain::Rupiah::new(total).terbilang()));
+    for line in option["schedule"].as_array().unwrap() {
+        let amount = sepakat_domain::Rupiah::new(line["amount"].as_i64().unwrap()).to_string();
+        assert!(flat.contains(&amount), "{amount}");
+    }
+    assert!(flat.contains("Bandung, 2 Desember 2026"));
+}
+
+#[test]
+fn an_option_that_needs_approval_gets_no_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, pdf) = accept(dir.path(), "2");
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("option 2 needs approval by supervisor"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists());
+    let (out, _) = accept(dir.path(), "99");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no option 99"));
+}

@@ -2,6 +2,7 @@
 //! out here and written by a small PDF writer of our own (`pdf`), so a letter is a real PDF
 //! file that any reader opens and `pdftotext` reads back.
 
+pub mod agreement;
 pub mod letter;
 pub mod pdf;
 

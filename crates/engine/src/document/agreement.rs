@@ -1,0 +1,301 @@
+//! The payment agreement (Surat Pernyataan Kesanggupan Pembayaran) a debtor signs when an
+//! option is accepted: who, which account, the schedule with amounts in figures and in
+//! words, what happens when a payment is missed (in polite, true terms), place and date,
+//! and signature fields. The seeds ask for a written commitment; this is it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sepakat_domain::negotiation::wire::OptionView;
+use sepakat_domain::template::long_date;
+use sepakat_domain::{Nik, Rupiah};
+use serde::Deserialize;
+
+use super::pdf::{text_width, wrap, Document, Font, Page, PAGE_HEIGHT, PAGE_WIDTH};
+
+const MARGIN: f32 = 62.0;
+const SIZE: f32 = 10.5;
+const LEADING: f32 = 14.5;
+const BOTTOM: f32 = 72.0;
+
+/// The parties to an agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parties {
+    /// The creditor's name.
+    pub creditor: String,
+    /// The account number.
+    pub account_no: String,
+    /// The debtor's name.
+    pub debtor_name: String,
+    /// The debtor's NIK; printed masked.
+    pub nik: Nik,
+    /// The debtor's address.
+    pub address: String,
+    /// Where the agreement is signed.
+    pub city: String,
+}
+
+/// Why no agreement can be made for an option.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgreementError {
+    /// The option is beyond the user's authority and not yet approved.
+    #[error("option {rank} needs approval{by}; no agreement before it is approved")]
+    NeedsApproval {
+        /// The option's rank.
+        rank: u32,
+        /// ` by <role>` when known.
+        by: String,
+    },
+    /// The option has no payments.
+    #[error("option {0} has no payments")]
+    Empty(u32),
+}
+
+/// The agreement for an accepted option, as a one- or two-page PDF.
+pub fn agreement_pdf(
+    parties: &Parties,
+    option: &OptionView,
+    signed_on: NaiveDate,
+    created: DateTime<Utc>,
+) -> Result<Document, AgreementError> {
+    if option.needs_approval {
+        let by = option
+            .approver
+            .map(|r| format!(" by {}", r.code()))
+            .unwrap_or_default();
+        return Err(AgreementError::NeedsApproval {
+            rank: option.rank,
+            by,
+        });
+    }
+    if option.schedule.is_empty() {
+        return Err(AgreementError::Empty(option.rank));
+    }
+    let mut w = Writer::new();
+    w.centered(Font::Bold, 13.0, "SURAT PERNYATAAN KESANGGUPAN PEMBAYARAN");
+    w.gap(LEADING);
+    w.paragraph(Font::Regular, "Yang bertanda tangan di bawah ini:");
+    let nik = parties.nik.masked();
+    for (label, value) in [
+        ("Nama", parties.debtor_name.as_str()),
+        ("NIK", nik.as_str()),
+        ("Alamat", parties.address.as_str()),
+        ("Nomor akun", parties.account_no.as_str()),
+    ] {
+        w.field(label, value);
+    }
+    w.gap(6.0);
+    let total = option.total_paid;
+    w.paragraph(
+        Font::Regular,
+        &format!(
+            "selaku debitur {} menyatakan sanggup menyelesaikan kewajiban atas akun tersebut \
+             melalui {} dengan jumlah seluruhnya {} ({}), sesuai jadwal berikut:",
+            parties.creditor,
+            option.kind_label.to_lowercase(),
+            total,
+            total.terbilang()
+        ),
+    );
+    w.gap(4.0);
+    w.schedule(option);
+    w.gap(8.0);
+    for text in [
+        "Pembayaran dilakukan ke rekening resmi kreditur atau melalui kanal pembayaran resmi yang \
+         tercantum pada tagihan, bukan melalui perorangan.",
+        "Apabila saya tidak dapat membayar pada tanggal yang disepakati, saya akan menghubungi \
+         kreditur sebelum tanggal tersebut. Saya memahami bahwa bila pembayaran tidak dilakukan \
+         sesuai jadwal, kesepakatan ini dapat berakhir, tunggakan kembali ditagih sesuai \
+         perjanjian kredit semula, dan status kredit dilaporkan ke SLIK OJK sesuai ketentuan.",
+        "Demikian surat pernyataan ini saya buat dengan sadar, dalam keadaan sehat, dan tanpa \
+         paksaan dari pihak mana pun.",
+    ] {
+        w.paragraph(Font::Regular, text);
+        w.gap(6.0);
+    }
+    w.signatures(parties, signed_on);
+    let mut doc = Document::new(
+        &format!(
+            "Surat Pernyataan Kesanggupan Pembayaran {}",
+            parties.account_no
+        ),
+        created,
+    );
+    for page in w.finish() {
+        doc.push(page);
+    }
+    Ok(doc)
+}
+
+struct Writer {
+    pages: Vec<Page>,
+    page: Page,
+    y: f32,
+}
+
+impl Writer {
+    fn new() -> Writer {
+        Writer {
+            pages: Vec::new(),
+            page: Page::new(),
+            y: PAGE_HEIGHT - MARGIN,
+        }
+    }
+
+    fn room(&mut self, points: f32) {
+        if self.y - points < BOTTOM {
+            self.break_page();
+        }
+    }
+
+    fn break_page(&mut self) {
+        self.pages.push(std::mem::take(&mut self.page));
+        self.y = PAGE_HEIGHT - MARGIN;
+    }
+
+    fn gap(&mut self, points: f32) {
+        self.y -= points;
+    }
+
+    fn centered(&mut self, font: Font, size: f32, text: &str) {
+        self.room(LEADING);
+        let x = (PAGE_WIDTH - text_width(text, font, size)) / 2.0;
+        self.page.text(x, self.y, font, size, text);
+        self.y -= LEADING * size / SIZE;
+    }
+
+    fn paragraph(&mut self, font: Font, text: &str) {
+        for line in wrap(text, font, SIZE, PAGE_WIDTH - 2.0 * MARGIN) {
+            self.room(LEADING);
+            self.page.text(MARGIN, self.y, font, SIZE, &line);
+            self.y -= LEADING;
+        }
+    }
+
+    fn field(&mut self, label: &str, value: &str) {
+        let x = MARGIN + 20.0;
+        let value_x = x + 80.0;
+        let lines = wrap(
+            value,
+            Font::Regular,
+            SIZE,
+            PAGE_WIDTH - MARGIN - value_x - 8.0,
+        );
+        self.room(LEADING * lines.len() as f32);
+        self.page.text(x, self.y, Font::Regular, SIZE, label);
+        for line in lines {
+            self.page
+                .text(value_x, self.y, Font::Regular, SIZE, &format!(": {line}"));
+            self.y -= LEADING;
+        }
+    }
+
+    fn schedule(&mut self, option: &OptionView) {
+        let columns = [MARGIN + 20.0, MARGIN + 70.0, PAGE_WIDTH - MARGIN - 20.0];
+        let header = |w: &mut Writer| {
+            w.page.text(columns[0], w.y, Font::Bold, SIZE, "Ke-");
+            w.page
+                .text(columns[1], w.y, Font::Bold, SIZE, "Tanggal jatuh tempo");
+            w.page
+                .text_right(columns[2], w.y, Font::Bold, SIZE, "Jumlah");
+            w.y -= 4.0;
+            w.page.rule((columns[0], w.y), (columns[2], w.y), 0.5);
+            w.y -= LEADING - 2.0;
+        };
+        self.room(2.0 * LEADING);
+        header(self);
+        for line in &option.schedule {
+            if self.y - LEADING < BOTTOM {
+                self.break_page();
+                header(self);
+            }
+            self.page.text(
+                columns[0],
+                self.y,
+                Font::Regular,
+                SIZE,
+                &line.seq.to_string(),
+            );
+            self.page.text(
+                columns[1],
+                self.y,
+                Font::Regular,
+                SIZE,
+                &long_date(line.due_date),
+            );
+            self.page.text_right(
+                columns[2],
+                self.y,
+                Font::Regular,
+                SIZE,
+                &line.amount.to_string(),
+            );
+            self.y -= LEADING;
+        }
+        self.y += LEADING - 4.0;
+        self.page
+            .rule((columns[0], self.y), (columns[2], self.y), 0.5);
+        self.y -= LEADING;
+        let total: Rupiah = option.schedule.iter().map(|l| l.amount).sum();
+        self.page
+            .text(columns[1], self.y, Font::Bold, SIZE, "Jumlah");
+        self.page
+            .text_right(columns[2], self.y, Font::Bold, SIZE, &total.to_string());
+        self.y -= LEADING;
+    }
+
+    fn signatures(&mut self, parties: &Parties, signed_on: NaiveDate) {
+        self.room(8.5 * LEADING);
+        self.gap(LEADING);
+        let right = PAGE_WIDTH / 2.0 + 30.0;
+        self.page.text(
+            right,
+            self.y,
+            Font::Regular,
+            SIZE,
+            &format!("{}, {}", parties.city, long_date(signed_on)),
+        );
+        self.y -= LEADING;
+        self.page
+            .text(MARGIN, self.y, Font::Regular, SIZE, "Mengetahui,");
+        self.page.text(
+            right,
+            self.y,
+            Font::Regular,
+            SIZE,
+            "Yang membuat pernyataan,",
+        );
+        self.y -= LEADING;
+        self.page
+            .text(MARGIN, self.y, Font::Regular, SIZE, &parties.creditor);
+        self.y -= 2.2 * LEADING;
+        self.page
+            .text(right, self.y, Font::Regular, 8.0, "Meterai Rp10.000");
+        self.y -= 2.2 * LEADING;
+        let line_end = |x: f32| x + 170.0;
+        self.page
+            .rule((MARGIN, self.y), (line_end(MARGIN), self.y), 0.5);
+        self.page
+            .rule((right, self.y), (line_end(right), self.y), 0.5);
+        self.y -= LEADING;
+        self.page
+            .text(MARGIN, self.y, Font::Regular, SIZE, "Nama dan jabatan");
+        self.page
+            .text(right, self.y, Font::Bold, SIZE, &parties.debtor_name);
+        self.y -= LEADING;
+    }
+
+    fn finish(mut self) -> Vec<Page> {
+        self.pages.push(std::mem::take(&mut self.page));
+        let count = self.pages.len();
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            page.text(
+                MARGIN,
+                36.0,
+                Font::Regular,
+                8.0,
+                &format!("Halaman {} dari {count}", i + 1),
+            );
+        }
+        self.pages
+    }
+}
