@@ -34,8 +34,8 @@ use super::DemoOptions;
 /// Only the first this many accounts of each creditor get collection data.
 pub const COLLECTION_UP_TO: u64 = 1_500;
 
-/// Grace days the demo judges promises with (the default strategy's).
-const GRACE_DAYS: u32 = 1;
+/// Grace days the demo judges promises with (`strategies/default.toml` says 0).
+const GRACE_DAYS: u32 = 0;
 
 /// The demo's own collector logins (created by `sepakat demo`), used when present:
 /// `kolektor` works the bank's desk, `agensi` the desk of every creditor it serves.
