@@ -219,3 +219,49 @@ fn current_demo_accounts_carry_their_next_due_date() {
     }
     assert!(current > 300, "{current}");
 }
+
+#[test]
+fn nightly_run_over_the_demo_allocates_calls_and_sends_pre_due_reminders() {
+    use sepakat_domain::compliance::Gate;
+    use sepakat_domain::strategy::Strategy;
+    use sepakat_domain::{BucketSet, FixedClock};
+    use sepakat_engine::run::{run_creditor, RunOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let store = sepakat_store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("demo.db").display()
+    ))
+    .unwrap();
+    store.migrate().unwrap();
+    let opts = options(3_000, 7);
+    generate(&*store, &opts, &mut NoProgress).unwrap();
+    seed_collection(&*store, &opts, "!").unwrap();
+    let bank = store.creditor_by_code("NUSABANK").unwrap().unwrap();
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let report = run_creditor(
+        &*store,
+        &bank,
+        &RunOptions {
+            as_of: today(),
+            strategy: &strategy,
+            gate: &gate,
+            buckets: &buckets,
+            lease: chrono::Duration::seconds(120),
+            actor: sepakat_store::Actor::system("test"),
+        },
+        &FixedClock::new("2026-11-23T18:00:00Z".parse().unwrap()),
+    )
+    .unwrap();
+    assert!(report.allocated > 50, "{report}");
+    let reminders: u64 = report
+        .by_rule
+        .iter()
+        .filter(|(rule, _)| rule.starts_with("reminder-"))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(reminders > 20, "pre-due reminders: {report}");
+    assert!(
+        report.by_rule.get("paused").copied().unwrap_or(0) > 0,
+        "{report}"
+    );
+}
