@@ -5,12 +5,16 @@
 //! Accounts are written through `Store::import_accounts`, the same path as file imports,
 //! streamed from a generator so ten million accounts never sit in memory. Running again
 //! with the same options updates the same accounts instead of adding new ones.
+//!
+//! `seed_collection` then adds the collection work (teams, collectors, assignments,
+//! interactions, promises, pauses, consents; see `collection`), also idempotent.
 
 mod collection;
 mod csv_file;
 mod generator;
 mod people;
 mod places;
+mod staff;
 
 use std::fmt;
 
