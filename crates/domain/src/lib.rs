@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod dpd;
 pub mod guard;
 pub mod identity;
+pub mod interaction;
 pub mod kolektibilitas;
 pub mod money;
 pub mod negotiation;

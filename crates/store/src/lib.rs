@@ -5,6 +5,7 @@
 //! creditor (tenant) and every read takes the creditor, so one creditor never sees
 //! another's data. Every state change writes an audit entry in the same transaction.
 
+pub mod collection;
 pub mod model;
 pub mod postgres;
 pub mod run;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::AllocationOrder;
 
+pub use collection::*;
 pub use model::*;
 pub use run::*;
 
@@ -66,7 +68,7 @@ pub enum WriteStage {
 
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
-pub trait Store: Send + Sync + RunStore {
+pub trait Store: Send + Sync + RunStore + CollectionStore {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -1,11 +1,12 @@
-//! `sepakat demo`: a realistic synthetic Indonesian portfolio, demo users, then the server.
+//! `sepakat demo`: a realistic synthetic Indonesian portfolio, demo users, teams and
+//! collection history (interactions, promises, pauses, consents), then the server.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use sepakat_domain::{Clock, Role, SystemClock, Zone};
-use sepakat_engine::demo::{generate, DemoOptions};
+use sepakat_engine::demo::{generate, seed_collection, DemoOptions};
 use sepakat_store::{AccountQuery, Actor, CreditorId, NewUser, Store};
 
 use crate::cli::DemoArgs;
@@ -28,23 +29,27 @@ const DEMO_USERS: &[(&str, &str, Role, bool)] = &[
 /// Generates the demo data if missing, creates the demo users, and serves.
 pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     let store = super::open_store(config)?;
+    let options = DemoOptions {
+        accounts: args.accounts,
+        seed: args.seed,
+        today: SystemClock.today(Zone::Wib),
+    };
     if has_accounts(store.as_ref())? {
         println!(
             "demo data already present in {}; delete it to regenerate",
             config.database.url
         );
     } else {
-        let options = DemoOptions {
-            accounts: args.accounts,
-            seed: args.seed,
-            today: SystemClock.today(Zone::Wib),
-        };
         let mut progress = CliProgress::new("demo");
         let summary = generate(store.as_ref(), &options, &mut progress)
             .context("generating the demo portfolio")?;
         println!("{summary}");
     }
-    ensure_users(&store)?;
+    let hash = ensure_users(&store)?;
+    // Idempotent: an account that already has its history is left alone.
+    let collection = seed_collection(store.as_ref(), &options, &hash)
+        .context("seeding the demo collection data")?;
+    println!("{collection}");
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
@@ -71,7 +76,9 @@ fn has_accounts(store: &dyn Store) -> Result<bool> {
     Ok(false)
 }
 
-fn ensure_users(store: &Arc<dyn Store>) -> Result<()> {
+/// Creates the demo logins that are missing; returns the demo password's hash for the
+/// synthetic collectors the collection seeding adds.
+fn ensure_users(store: &Arc<dyn Store>) -> Result<String> {
     // Demo users work for the bank; the agency collector also for the multifinance company.
     let mut creditors: Vec<CreditorId> = Vec::new();
     for code in sepakat_engine::demo::creditor_codes() {
@@ -101,5 +108,5 @@ fn ensure_users(store: &Arc<dyn Store>) -> Result<()> {
             &Actor::system("demo"),
         )?;
     }
-    Ok(())
+    Ok(hash)
 }

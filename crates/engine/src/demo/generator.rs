@@ -108,7 +108,12 @@ pub(crate) struct Generated {
     pub(crate) payments: Vec<NewPaymentData>,
 }
 
-fn stream(seed: u64, creditor: usize, index: u64) -> StdRng {
+/// Whether a balance owes nothing overdue (its due date, if any, is today or later).
+pub(crate) fn is_current(balance: &Balance, today: NaiveDate) -> bool {
+    balance.oldest_unpaid_due.is_none_or(|due| due >= today)
+}
+
+pub(crate) fn stream(seed: u64, creditor: usize, index: u64) -> StdRng {
     // splitmix64 of the three inputs: neighbouring indices get unrelated streams.
     let mut z = seed
         ^ (creditor as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -166,8 +171,9 @@ pub(crate) fn generate(seed: u64, c: usize, index: u64, today: NaiveDate) -> Gen
     let account_no = account_no(c, index);
     let payments = historic_payments(&mut rng, &account_no, &loan, today);
     let target = loan.balance;
+    let current = is_current(&target, today);
     let mut before = target;
-    if target.oldest_unpaid_due.is_none() && !payments.is_empty() {
+    if current && !payments.is_empty() {
         // Before its last instalments were paid, a current account owed them: each
         // payment then clears one instalment, ending at the target balance.
         let count = payments.len() as u32;
@@ -196,7 +202,7 @@ pub(crate) fn generate(seed: u64, c: usize, index: u64, today: NaiveDate) -> Gen
     Generated {
         before: AccountUpsert {
             balance: before,
-            last_payment: if target.oldest_unpaid_due.is_none() && !payments.is_empty() {
+            last_payment: if current && !payments.is_empty() {
                 paid_on(
                     loan.terms.first_due,
                     loan.instalment,
@@ -533,6 +539,10 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
             balance.fees = Rupiah::new(50_000 * i64::from(missed.min(6)));
         }
         balance.oldest_unpaid_due = Some(waiting);
+    } else {
+        // A current account carries its next due date (in the future, so DPD stays 0):
+        // the nightly run's pre-due reminders count `days_to_due` from it.
+        balance.oldest_unpaid_due = Some(waiting);
     }
     let last_payment = paid_on(first_due, instalment, paid, today);
     let status = if dpd > 540 && spec.regime == "bank" && rng.gen_ratio(3, 10) {
@@ -582,7 +592,11 @@ fn historic_payments(
             .to_string()
     };
     let mut out = Vec::new();
-    match loan.balance.oldest_unpaid_due {
+    let overdue = loan
+        .balance
+        .oldest_unpaid_due
+        .filter(|_| !is_current(&loan.balance, today));
+    match overdue {
         None if loan.paid > 0 && loan.terms.tenor_months > 1 => {
             let count = loan.paid.min(rng.gen_range(1..=3));
             for j in 0..count {

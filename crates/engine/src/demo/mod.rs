@@ -5,11 +5,16 @@
 //! Accounts are written through `Store::import_accounts`, the same path as file imports,
 //! streamed from a generator so ten million accounts never sit in memory. Running again
 //! with the same options updates the same accounts instead of adding new ones.
+//!
+//! `seed_collection` then adds the collection work (teams, collectors, assignments,
+//! interactions, promises, pauses, consents; see `collection`), also idempotent.
 
+mod collection;
 mod csv_file;
 mod generator;
 mod people;
 mod places;
+mod staff;
 
 use std::fmt;
 
@@ -23,6 +28,7 @@ use crate::import::pipeline::pipelined;
 use crate::progress::Progress;
 use generator::{accounts_of, generate as generate_account, Generated, CREDITORS};
 
+pub use collection::{seed_collection, CollectionSummary, COLLECTION_UP_TO};
 pub use csv_file::write_accounts_csv;
 
 /// Runs up to this many accounts also get historic payments (posting them is slower).
@@ -171,6 +177,25 @@ pub fn generate(
             }
             summary.payments_posted = outcome.inserted;
             summary.payments_unchanged = outcome.unchanged;
+            if outcome.inserted > 0 {
+                // Posting cleared the due date of current accounts whose payments paid
+                // their last arrears; writing the settled balances restores it (the
+                // balances are otherwise the ones the store just computed).
+                let mut settle = DemoAccounts {
+                    options,
+                    creditor: c,
+                    next: 0,
+                    count,
+                    version: Version::Settled(order.clone()),
+                    progress: &mut *progress,
+                    done: done - count,
+                };
+                pipelined(&mut settle, |s| {
+                    store.import_accounts(creditor.id, &actor, s)
+                })
+                .0
+                .with_context(|| format!("settling demo accounts of {}", spec.code))?;
+            }
         }
         creditors.push(summary);
     }
@@ -213,7 +238,11 @@ enum Version {
 }
 
 /// The balance after posting an account's historic payments, as the store computes it.
+///
+/// Paying the last arrears clears the due date; a current account then gets back the next
+/// due date it has on the file date, as a bank's account file would show it.
 fn settled(generated: Generated, order: &AllocationOrder) -> AccountUpsert {
+    let next_due = generated.account.balance.oldest_unpaid_due;
     let mut account = generated.before;
     let zone = account.debtor.province.zone();
     for p in &generated.payments {
@@ -224,6 +253,12 @@ fn settled(generated: Generated, order: &AllocationOrder) -> AccountUpsert {
         if account.last_payment.is_none_or(|(last, _)| day >= last) {
             account.last_payment = Some((day, p.amount));
         }
+    }
+    if account.balance.oldest_unpaid_due.is_none()
+        && account.balance.total_overdue().is_zero()
+        && !generated.payments.is_empty()
+    {
+        account.balance.oldest_unpaid_due = next_due;
     }
     account
 }

@@ -8,6 +8,7 @@
 mod account;
 mod audit;
 mod codec;
+mod collection;
 mod creditor;
 mod import;
 mod migrate;

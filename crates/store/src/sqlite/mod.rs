@@ -13,6 +13,7 @@ mod account;
 mod account_write;
 mod audit;
 mod codec;
+mod collection;
 mod deferred_indexes;
 mod import;
 mod migrations;

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)] // each backend's test binary uses the whole suite through the macro
 
+mod collection;
 pub mod fixtures;
 mod import;
 mod isolation;
@@ -15,6 +16,7 @@ mod portfolio;
 mod search;
 mod tenant;
 
+pub use collection::*;
 pub use import::*;
 pub use isolation::*;
 pub use payment::*;
@@ -85,6 +87,15 @@ macro_rules! contract_tests {
             same_account_number_and_reference_may_exist_under_two_creditors,
             portfolio_groups_open_accounts_by_product_and_dpd,
             audit_trail_of_an_account_lists_newest_first_within_limit,
+            team_is_created_listed_and_a_duplicate_code_is_a_conflict,
+            collector_is_upserted_and_a_user_of_another_creditor_is_not_found,
+            accounts_are_assigned_all_or_nothing_and_audited_per_account,
+            same_idempotency_key_stores_one_interaction,
+            correction_must_point_to_an_interaction_of_the_same_account,
+            bad_promises_are_refused_and_store_nothing,
+            resolved_promise_frees_the_account_for_a_new_one,
+            another_creditors_account_is_not_found_for_collection_writes,
+            pause_and_consent_are_stored_audited_and_read_back,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(
