@@ -43,8 +43,12 @@ pub struct ImportBench {
     pub file_bytes: u64,
     /// Each run, in order.
     pub runs: Vec<ImportRun>,
-    /// Each run's re-import of the same file (every row an update), when asked for.
+    /// Each run's re-import of the same file (every row an update that changes nothing),
+    /// when asked for.
     pub reimports: Vec<ImportRun>,
+    /// Each run's re-import of the file with every account's fees raised (every row an
+    /// update that changes the account), after `reimports`, when asked for.
+    pub changed_reimports: Vec<ImportRun>,
     /// Rows per second of validation alone: the same file behind one invalid row, so the
     /// importer validates every row but hands none to the store.
     pub validation_rows_per_second: f64,
@@ -111,7 +115,10 @@ impl fmt::Display for ImportBench {
         for (i, run) in self.runs.iter().enumerate() {
             write_run(f, &format!("run {}:", i + 1), run)?;
             if let Some(again) = self.reimports.get(i) {
-                write_run(f, &format!("re-import {}:", i + 1), again)?;
+                write_run(f, &format!("same file {}:", i + 1), again)?;
+            }
+            if let Some(again) = self.changed_reimports.get(i) {
+                write_run(f, &format!("changed {}:", i + 1), again)?;
             }
         }
         let (min, median) = self.min_and_median_seconds();
@@ -123,17 +130,27 @@ impl fmt::Display for ImportBench {
             rate(min),
             rate(median)
         )?;
-        if !self.reimports.is_empty() {
-            let (min, median) = min_and_median(&self.reimports);
+        for (label, runs) in [
+            ("same file:", &self.reimports),
+            ("changed:", &self.changed_reimports),
+        ] {
+            if runs.is_empty() {
+                continue;
+            }
+            let (min, median) = min_and_median(runs);
             writeln!(
                 f,
-                "re-import:     min {min:.2} s, median {median:.2} s; rows/s best {:.0}, \
-                 median {:.0}",
+                "re-import, {label:<10} min {min:.2} s, median {median:.2} s; rows/s best \
+                 {:.0}, median {:.0}",
                 rate(min),
                 rate(median)
             )?;
         }
-        let all = self.runs.iter().chain(&self.reimports);
+        let all = self
+            .runs
+            .iter()
+            .chain(&self.reimports)
+            .chain(&self.changed_reimports);
         if let Some(peak) = all.filter_map(|r| r.peak_rss_kib).max() {
             writeln!(
                 f,
@@ -151,7 +168,8 @@ impl fmt::Display for ImportBench {
 
 /// Writes `rows` generated accounts to `workdir/bench-accounts.csv`, imports them `runs`
 /// times, each into a fresh `workdir/bench.db`, and measures each import; with `reimport`
-/// each run then imports the file again into the same database (all updates).
+/// each run then imports the file again into the same database, then a copy with every
+/// account's fees raised (all updates, the second all changing the accounts).
 pub fn bench_import(
     rows: u64,
     runs: u32,
@@ -162,11 +180,16 @@ pub fn bench_import(
     let today = NaiveDate::from_ymd_opt(y, m, d).context("benchmark date")?;
     let csv = workdir.join("bench-accounts.csv");
     write_accounts_csv(&csv, rows, 1, today)?;
+    let changed = workdir.join("bench-accounts-changed.csv");
+    if reimport {
+        with_fees_raised(&csv, &changed)?;
+    }
     let db = workdir.join("bench.db");
     let actor = Actor::system("system:bench");
     let options = ImportOptions::new(ImportKind::Accounts, today);
     let mut figures = Vec::new();
     let mut reimports = Vec::new();
+    let mut changed_reimports = Vec::new();
     let mut store = None;
     for _ in 0..runs.max(1) {
         // The previous run's store closes (and checkpoints) before its file is removed.
@@ -187,6 +210,13 @@ pub fn bench_import(
                 again.1
             );
             reimports.push(again.0);
+            let again = measured_import(&*fresh, &changed, &options, &actor)?;
+            anyhow::ensure!(
+                again.1 == (0, rows),
+                "the changed re-import inserted/updated {:?} instead of (0, {rows})",
+                again.1
+            );
+            changed_reimports.push(again.0);
         }
         store = Some(fresh);
     }
@@ -208,11 +238,15 @@ pub fn bench_import(
         "the invalid benchmark file was committed"
     );
     std::fs::remove_file(&invalid)?;
+    if reimport {
+        std::fs::remove_file(&changed)?;
+    }
     Ok(ImportBench {
         rows,
         file_bytes: std::fs::metadata(&csv)?.len(),
         runs: figures,
         reimports,
+        changed_reimports,
         validation_rows_per_second: refused.rows_read as f64 / validation_seconds.max(1e-9),
     })
 }
@@ -264,6 +298,30 @@ fn fresh_store(
         actor,
     )?;
     Ok(store)
+}
+
+/// Copies `from` with every row's `fees` raised by Rp 1,000.
+fn with_fees_raised(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let mut reader = csv::Reader::from_path(from)?;
+    let fees = reader
+        .headers()?
+        .iter()
+        .position(|h| h == "fees")
+        .context("the benchmark file has no fees column")?;
+    let mut writer = csv::Writer::from_path(to)?;
+    writer.write_record(reader.headers()?)?;
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record)? {
+        let raised = record[fees].parse::<i64>().context("fees")? + 1_000;
+        let raised = raised.to_string();
+        let cells = record
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| if i == fees { raised.as_str() } else { cell });
+        writer.write_record(cells)?;
+    }
+    writer.flush()?;
+    Ok(())
 }
 
 /// Copies `from` with a first data row whose NIK is invalid.

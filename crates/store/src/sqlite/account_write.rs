@@ -43,11 +43,17 @@ const DEBTOR_INSERT: &str = "
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 /// Same parameters as the insert, `?15` the id (the key `?2` is the one it already has).
+/// A row that already holds these values is left alone (no page written, no index
+/// touched): a monthly refresh repeats most debtors unchanged.
 const DEBTOR_UPDATE_BY_ID: &str = "
     UPDATE debtors
     SET kind = ?3, name = ?4, nik = ?5, npwp = ?6, gender = ?7, birth_date = ?8, phone = ?9,
         email = ?10, address = ?11, city = ?12, province = ?13, employer = ?14
-    WHERE id = ?15 AND creditor_id = ?1";
+    WHERE id = ?15 AND creditor_id = ?1
+      AND (kind IS NOT ?3 OR name IS NOT ?4 OR nik IS NOT ?5 OR npwp IS NOT ?6
+           OR gender IS NOT ?7 OR birth_date IS NOT ?8 OR phone IS NOT ?9 OR email IS NOT ?10
+           OR address IS NOT ?11 OR city IS NOT ?12 OR province IS NOT ?13
+           OR employer IS NOT ?14)";
 
 const ACCOUNT_INSERT: &str = "
     INSERT INTO accounts (creditor_id, account_no, debtor_id, product, principal,
@@ -56,9 +62,12 @@ const ACCOUNT_INSERT: &str = "
                           arrears_interest, penalty, fees, oldest_unpaid_due,
                           total_outstanding, last_payment_on, last_payment_amount, status)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21)";
+            ?19, ?20, ?21)
+    ON CONFLICT (creditor_id, account_no) DO NOTHING";
 
-/// Same parameters as the insert; `?1`/`?2` name the row by its key.
+/// Same parameters as the insert; `?1`/`?2` name the row by its key. Changes nothing (and
+/// reports no change) when the row already holds these values; the insert that follows
+/// then tells "unchanged" from "missing".
 const ACCOUNT_UPDATE: &str = "
     UPDATE accounts
     SET debtor_id = ?3, product = ?4, principal = ?5, annual_rate_ppm = ?6,
@@ -66,7 +75,15 @@ const ACCOUNT_UPDATE: &str = "
         outstanding_principal = ?12, arrears_principal = ?13, arrears_interest = ?14,
         penalty = ?15, fees = ?16, oldest_unpaid_due = ?17, total_outstanding = ?18,
         last_payment_on = ?19, last_payment_amount = ?20, status = ?21
-    WHERE creditor_id = ?1 AND account_no = ?2";
+    WHERE creditor_id = ?1 AND account_no = ?2
+      AND (debtor_id IS NOT ?3 OR product IS NOT ?4 OR principal IS NOT ?5
+           OR annual_rate_ppm IS NOT ?6 OR tenor_months IS NOT ?7 OR first_due IS NOT ?8
+           OR method IS NOT ?9 OR instalment IS NOT ?10 OR opened_on IS NOT ?11
+           OR outstanding_principal IS NOT ?12 OR arrears_principal IS NOT ?13
+           OR arrears_interest IS NOT ?14 OR penalty IS NOT ?15 OR fees IS NOT ?16
+           OR oldest_unpaid_due IS NOT ?17 OR total_outstanding IS NOT ?18
+           OR last_payment_on IS NOT ?19 OR last_payment_amount IS NOT ?20
+           OR status IS NOT ?21)";
 
 /// Binds a debtor's columns to parameters `at + 1` … `at + 14`.
 fn bind_debtor(
@@ -150,6 +167,8 @@ pub(super) struct Upserts<'c> {
     /// repeats the previous row's debtor exactly.
     previous: Option<(DebtorUpsert, i64)>,
     counts: Counts,
+    /// Accounts actually written (inserted, or updated to different values).
+    written: u64,
 }
 
 impl<'c> Upserts<'c> {
@@ -165,6 +184,7 @@ impl<'c> Upserts<'c> {
             account_update: conn.prepare_cached(ACCOUNT_UPDATE)?,
             previous: None,
             counts: (0, 0),
+            written: 0,
         })
     }
 
@@ -182,6 +202,12 @@ impl<'c> Upserts<'c> {
     /// The accounts inserted and updated.
     pub(super) fn counts(&self) -> Counts {
         self.counts
+    }
+
+    /// The accounts written so far: inserted, or updated to different values (an import
+    /// that writes few rows gains nothing from deferring the indexes).
+    pub(super) fn written(&self) -> u64 {
+        self.written
     }
 
     /// Updates or inserts a debtor by key; returns its id.
@@ -206,16 +232,23 @@ impl<'c> Upserts<'c> {
         }
     }
 
-    /// Updates or inserts an account by number, counting which.
+    /// Updates or inserts an account by number, counting which. An account that already
+    /// holds the row's values counts as updated (it is the row's account) but is not
+    /// written.
     fn account(&mut self, debtor_id: i64, row: &AccountUpsert) -> StoreResult<()> {
         bind_account(&mut self.account_update, 0, self.creditor, debtor_id, row)?;
         if self.account_update.raw_execute()? == 1 {
             self.counts.1 += 1;
+            self.written += 1;
             return Ok(());
         }
         bind_account(&mut self.account_insert, 0, self.creditor, debtor_id, row)?;
-        self.account_insert.raw_execute()?;
-        self.counts.0 += 1;
+        if self.account_insert.raw_execute()? == 1 {
+            self.counts.0 += 1;
+            self.written += 1;
+        } else {
+            self.counts.1 += 1;
+        }
         Ok(())
     }
 }
