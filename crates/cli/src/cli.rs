@@ -175,6 +175,10 @@ pub enum BenchCommand {
         /// Working directory for the file and database (default: a temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// After each run, import the same file again into the same database (every row
+        /// an update) and measure that too.
+        #[arg(long)]
+        reimport: bool,
     },
     /// The nightly run over a demo portfolio (made when the database is empty) and its
     /// storage floor; prints run and floor seconds, their ratio, rows and peak memory.

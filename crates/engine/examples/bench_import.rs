@@ -11,7 +11,7 @@ fn main() -> anyhow::Result<()> {
         .next()
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| tmp.path().to_path_buf());
-    let bench = sepakat_engine::bench::bench_import(rows, runs, &dir)?;
+    let bench = sepakat_engine::bench::bench_import(rows, runs, false, &dir)?;
     println!("{bench}");
     Ok(())
 }

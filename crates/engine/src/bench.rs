@@ -1,6 +1,8 @@
 //! Import speed: writes a generated accounts file once, imports it into a fresh SQLite store
 //! a few times, and reports for each run rows per second, elapsed time, peak memory and
-//! where the time went (validation thread, row writes, index rebuild, commit).
+//! where the time went (validation thread, row writes, index rebuild, commit). With
+//! `reimport`, each run then imports the same file again into the same database: every
+//! row is an update (the upsert path), measured the same way.
 
 use std::fmt;
 use std::path::Path;
@@ -41,6 +43,12 @@ pub struct ImportBench {
     pub file_bytes: u64,
     /// Each run, in order.
     pub runs: Vec<ImportRun>,
+    /// Each run's re-import of the same file (every row an update that changes nothing),
+    /// when asked for.
+    pub reimports: Vec<ImportRun>,
+    /// Each run's re-import of the file with every account's fees raised (every row an
+    /// update that changes the account), after `reimports`, when asked for.
+    pub changed_reimports: Vec<ImportRun>,
     /// Rows per second of validation alone: the same file behind one invalid row, so the
     /// importer validates every row but hands none to the store.
     pub validation_rows_per_second: f64,
@@ -49,12 +57,45 @@ pub struct ImportBench {
 impl ImportBench {
     /// The fastest run's seconds and the median run's seconds.
     pub fn min_and_median_seconds(&self) -> (f64, f64) {
-        let mut seconds: Vec<f64> = self.runs.iter().map(|r| r.seconds).collect();
-        seconds.sort_by(f64::total_cmp);
-        let min = seconds.first().copied().unwrap_or(0.0);
-        let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);
-        (min, median)
+        min_and_median(&self.runs)
     }
+}
+
+/// The fastest and the median of `runs`' seconds.
+fn min_and_median(runs: &[ImportRun]) -> (f64, f64) {
+    let mut seconds: Vec<f64> = runs.iter().map(|r| r.seconds).collect();
+    seconds.sort_by(f64::total_cmp);
+    let min = seconds.first().copied().unwrap_or(0.0);
+    let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);
+    (min, median)
+}
+
+/// One run's block: seconds, rows/s, peak memory and the time split.
+fn write_run(f: &mut fmt::Formatter<'_>, label: &str, run: &ImportRun) -> fmt::Result {
+    let t = &run.timings;
+    let rss = run.peak_rss_kib.map_or("unknown".to_string(), |kib| {
+        format!("{:.1} MB", kib as f64 / 1024.0)
+    });
+    writeln!(
+        f,
+        "{label:<14} {:.2} s, {:.0} rows/s, peak RSS {rss}",
+        run.seconds, run.rows_per_second
+    )?;
+    writeln!(
+        f,
+        "  validation thread: {:.2} s validating, {:.2} s waiting for the store",
+        secs(t.validating),
+        secs(t.validation_waited)
+    )?;
+    writeln!(
+        f,
+        "  store thread:      {:.2} s writing rows (of which {:.2} s waiting for \
+         validation), {:.2} s rebuilding indexes, {:.2} s committing",
+        secs(t.writing_rows),
+        secs(t.store_waited),
+        secs(t.rebuilding_indexes),
+        secs(t.committing)
+    )
 }
 
 fn secs(d: Duration) -> f64 {
@@ -72,32 +113,13 @@ impl fmt::Display for ImportBench {
             self.runs.len()
         )?;
         for (i, run) in self.runs.iter().enumerate() {
-            let t = &run.timings;
-            let rss = run.peak_rss_kib.map_or("unknown".to_string(), |kib| {
-                format!("{:.1} MB", kib as f64 / 1024.0)
-            });
-            writeln!(
-                f,
-                "run {}:         {:.2} s, {:.0} rows/s, peak RSS {rss}",
-                i + 1,
-                run.seconds,
-                run.rows_per_second
-            )?;
-            writeln!(
-                f,
-                "  validation thread: {:.2} s validating, {:.2} s waiting for the store",
-                secs(t.validating),
-                secs(t.validation_waited)
-            )?;
-            writeln!(
-                f,
-                "  store thread:      {:.2} s writing rows (of which {:.2} s waiting for \
-                 validation), {:.2} s rebuilding indexes, {:.2} s committing",
-                secs(t.writing_rows),
-                secs(t.store_waited),
-                secs(t.rebuilding_indexes),
-                secs(t.committing)
-            )?;
+            write_run(f, &format!("run {}:", i + 1), run)?;
+            if let Some(again) = self.reimports.get(i) {
+                write_run(f, &format!("same file {}:", i + 1), again)?;
+            }
+            if let Some(again) = self.changed_reimports.get(i) {
+                write_run(f, &format!("changed {}:", i + 1), again)?;
+            }
         }
         let (min, median) = self.min_and_median_seconds();
         let rate = |s: f64| self.rows as f64 / s.max(1e-9);
@@ -108,7 +130,28 @@ impl fmt::Display for ImportBench {
             rate(min),
             rate(median)
         )?;
-        if let Some(peak) = self.runs.iter().filter_map(|r| r.peak_rss_kib).max() {
+        for (label, runs) in [
+            ("same file:", &self.reimports),
+            ("changed:", &self.changed_reimports),
+        ] {
+            if runs.is_empty() {
+                continue;
+            }
+            let (min, median) = min_and_median(runs);
+            writeln!(
+                f,
+                "re-import, {label:<10} min {min:.2} s, median {median:.2} s; rows/s best \
+                 {:.0}, median {:.0}",
+                rate(min),
+                rate(median)
+            )?;
+        }
+        let all = self
+            .runs
+            .iter()
+            .chain(&self.reimports)
+            .chain(&self.changed_reimports);
+        if let Some(peak) = all.filter_map(|r| r.peak_rss_kib).max() {
             writeln!(
                 f,
                 "peak RSS:      {:.1} MB (highest run)",
@@ -124,35 +167,57 @@ impl fmt::Display for ImportBench {
 }
 
 /// Writes `rows` generated accounts to `workdir/bench-accounts.csv`, imports them `runs`
-/// times, each into a fresh `workdir/bench.db`, and measures each import.
-pub fn bench_import(rows: u64, runs: u32, workdir: &Path) -> anyhow::Result<ImportBench> {
+/// times, each into a fresh `workdir/bench.db`, and measures each import; with `reimport`
+/// each run then imports the file again into the same database, then a copy with every
+/// account's fees raised (all updates, the second all changing the accounts).
+pub fn bench_import(
+    rows: u64,
+    runs: u32,
+    reimport: bool,
+    workdir: &Path,
+) -> anyhow::Result<ImportBench> {
     let (y, m, d) = BENCH_TODAY;
     let today = NaiveDate::from_ymd_opt(y, m, d).context("benchmark date")?;
     let csv = workdir.join("bench-accounts.csv");
     write_accounts_csv(&csv, rows, 1, today)?;
+    let changed = workdir.join("bench-accounts-changed.csv");
+    if reimport {
+        with_fees_raised(&csv, &changed)?;
+    }
     let db = workdir.join("bench.db");
     let actor = Actor::system("system:bench");
     let options = ImportOptions::new(ImportKind::Accounts, today);
     let mut figures = Vec::new();
+    let mut reimports = Vec::new();
+    let mut changed_reimports = Vec::new();
     let mut store = None;
     for _ in 0..runs.max(1) {
         // The previous run's store closes (and checkpoints) before its file is removed.
         drop(store.take());
         let fresh = fresh_store(workdir, &db, &actor)?;
-        reset_peak_rss();
-        let started = Instant::now();
-        let report = import_file(&*fresh, "BENCH", &csv, &options, &mut NoProgress, &actor)?;
-        let seconds = started.elapsed().as_secs_f64();
+        let run = measured_import(&*fresh, &csv, &options, &actor)?;
         anyhow::ensure!(
-            report.committed && report.error_count == 0,
-            "the benchmark file did not import cleanly:\n{report}"
+            run.1 == (rows, 0),
+            "the benchmark file inserted/updated {:?} instead of ({rows}, 0)",
+            run.1
         );
-        figures.push(ImportRun {
-            seconds,
-            rows_per_second: report.rows_read as f64 / seconds.max(1e-9),
-            peak_rss_kib: peak_rss_kib(),
-            timings: report.timings,
-        });
+        figures.push(run.0);
+        if reimport {
+            let again = measured_import(&*fresh, &csv, &options, &actor)?;
+            anyhow::ensure!(
+                again.1 == (0, rows),
+                "the re-import inserted/updated {:?} instead of (0, {rows})",
+                again.1
+            );
+            reimports.push(again.0);
+            let again = measured_import(&*fresh, &changed, &options, &actor)?;
+            anyhow::ensure!(
+                again.1 == (0, rows),
+                "the changed re-import inserted/updated {:?} instead of (0, {rows})",
+                again.1
+            );
+            changed_reimports.push(again.0);
+        }
         store = Some(fresh);
     }
     let store = store.context("no benchmark run")?;
@@ -173,12 +238,41 @@ pub fn bench_import(rows: u64, runs: u32, workdir: &Path) -> anyhow::Result<Impo
         "the invalid benchmark file was committed"
     );
     std::fs::remove_file(&invalid)?;
+    if reimport {
+        std::fs::remove_file(&changed)?;
+    }
     Ok(ImportBench {
         rows,
         file_bytes: std::fs::metadata(&csv)?.len(),
         runs: figures,
+        reimports,
+        changed_reimports,
         validation_rows_per_second: refused.rows_read as f64 / validation_seconds.max(1e-9),
     })
+}
+
+/// Imports `csv` once, measured; also returns the accounts inserted and updated.
+fn measured_import(
+    store: &dyn Store,
+    csv: &Path,
+    options: &ImportOptions,
+    actor: &Actor,
+) -> anyhow::Result<(ImportRun, (u64, u64))> {
+    reset_peak_rss();
+    let started = Instant::now();
+    let report = import_file(store, "BENCH", csv, options, &mut NoProgress, actor)?;
+    let seconds = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        report.committed && report.error_count == 0,
+        "the benchmark file did not import cleanly:\n{report}"
+    );
+    let run = ImportRun {
+        seconds,
+        rows_per_second: report.rows_read as f64 / seconds.max(1e-9),
+        peak_rss_kib: peak_rss_kib(),
+        timings: report.timings,
+    };
+    Ok((run, (report.inserted, report.updated)))
 }
 
 /// A new, migrated `db` with the benchmark creditor (any previous file removed).
@@ -204,6 +298,30 @@ fn fresh_store(
         actor,
     )?;
     Ok(store)
+}
+
+/// Copies `from` with every row's `fees` raised by Rp 1,000.
+fn with_fees_raised(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let mut reader = csv::Reader::from_path(from)?;
+    let fees = reader
+        .headers()?
+        .iter()
+        .position(|h| h == "fees")
+        .context("the benchmark file has no fees column")?;
+    let mut writer = csv::Writer::from_path(to)?;
+    writer.write_record(reader.headers()?)?;
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record)? {
+        let raised = record[fees].parse::<i64>().context("fees")? + 1_000;
+        let raised = raised.to_string();
+        let cells = record
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| if i == fees { raised.as_str() } else { cell });
+        writer.write_record(cells)?;
+    }
+    writer.flush()?;
+    Ok(())
 }
 
 /// Copies `from` with a first data row whose NIK is invalid.

@@ -17,7 +17,12 @@ use crate::config::Config;
 /// Runs a benchmark and prints its figures.
 pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
-        BenchCommand::Import { rows, runs, dir } => {
+        BenchCommand::Import {
+            rows,
+            runs,
+            dir,
+            reimport,
+        } => {
             let tmp;
             let dir = match dir {
                 Some(d) => {
@@ -30,7 +35,7 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
                     tmp.path().to_path_buf()
                 }
             };
-            let report = sepakat_engine::bench::bench_import(rows, runs, &dir)?;
+            let report = sepakat_engine::bench::bench_import(rows, runs, reimport, &dir)?;
             println!("{report}");
         }
         BenchCommand::Run {

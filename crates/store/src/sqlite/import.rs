@@ -97,12 +97,19 @@ pub(crate) fn accounts(
         };
         let mut pulled = 0u64;
         while let Some(row) = source.next_valid() {
-            match &mut writer {
-                Writer::Fresh(w) => w.write(row)?,
-                Writer::Upserts(w) => w.write(row)?,
-            }
-            pulled += 1;
-            if pulled == bulk_after {
+            // Rows that rewrite what is there change no index: only writes count as bulk.
+            let written = match &mut writer {
+                Writer::Fresh(w) => {
+                    w.write(row)?;
+                    pulled += 1;
+                    pulled
+                }
+                Writer::Upserts(w) => {
+                    w.write(row)?;
+                    w.written()
+                }
+            };
+            if deferred.is_none() && written >= bulk_after {
                 deferred = Some(DeferredIndexes::drop_all(&tx)?);
             }
         }

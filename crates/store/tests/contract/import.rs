@@ -62,6 +62,44 @@ pub fn import_inserts_then_reimport_updates_without_duplicates(store: &dyn Store
     assert_eq!(acc3.balance.penalty, Rupiah::new(25_000));
 }
 
+/// A re-import writes every changed field, to and from NULL, of debtor and account; rows
+/// that repeat what is stored count as updated too and stay as they are.
+pub fn reimport_writes_changed_fields_and_counts_unchanged_rows_as_updated(store: &dyn Store) {
+    let a = creditor(store, "BANKA");
+    let original = account(1, "ACC-1", person("CIF1", "Siti Rahayu", 1));
+    let same = account(2, "INV-7", company("NPWP1", "PT Sumber Makmur"));
+    import(store, a.id, vec![original.clone(), same.clone()]);
+    let mut changed = original.clone();
+    changed.debtor.name = "Siti Rahayu Putri".to_string();
+    changed.debtor.phone = None;
+    changed.balance.oldest_unpaid_due = None;
+    changed.last_payment = None;
+    changed.instalment = Rupiah::new(131_000);
+    let check = |expected: &[&sepakat_store::AccountUpsert]| {
+        for row in expected {
+            let got = store
+                .account_by_number(a.id, &row.account_no)
+                .expect("read")
+                .expect("exists");
+            assert_eq!(got.debtor.data, row.debtor);
+            assert_eq!(got.balance, row.balance);
+            assert_eq!(got.last_payment, row.last_payment);
+            assert_eq!(got.instalment, row.instalment);
+        }
+    };
+    for rows in [
+        vec![changed.clone(), same.clone()],
+        vec![changed.clone(), same.clone()],
+        vec![original.clone(), same.clone()],
+    ] {
+        let expected: Vec<_> = rows.clone();
+        let outcome = import(store, a.id, rows);
+        assert_eq!((outcome.inserted, outcome.updated), (0, 2));
+        check(&expected.iter().collect::<Vec<_>>());
+    }
+    assert_eq!(all(store, a.id), ["ACC-1", "INV-7"]);
+}
+
 /// A number that appears twice in one file is inserted once, then updated by the later row.
 pub fn import_counts_a_repeated_account_number_in_one_file_as_an_update(store: &dyn Store) {
     let a = creditor(store, "BANKA");

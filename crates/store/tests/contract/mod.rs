@@ -54,6 +54,7 @@ macro_rules! contract_tests {
             api_token_finds_its_user,
             duplicate_api_token_is_a_conflict,
             import_inserts_then_reimport_updates_without_duplicates,
+            reimport_writes_changed_fields_and_counts_unchanged_rows_as_updated,
             import_counts_a_repeated_account_number_in_one_file_as_an_update,
             first_import_across_batches_dedupes_debtors_and_counts_repeats,
             import_keeps_every_field_of_account_and_debtor,
