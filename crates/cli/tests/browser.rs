@@ -39,7 +39,7 @@ fn supervisor_logs_in_sees_the_portfolio_and_opens_an_account() {
     browser.find("#password").type_text(demo_server::PASSWORD);
     browser.find("button[type=submit]").click();
 
-    let overview = browser.source();
+    let overview = browser.source_with("Kolektibilitas");
     assert!(
         overview.contains("Kolektibilitas"),
         "portfolio page lacks Kolektibilitas"
@@ -52,7 +52,7 @@ fn supervisor_logs_in_sees_the_portfolio_and_opens_an_account() {
 
     browser.goto(&format!("{}/akun", server.base_url));
     browser.find("a[href^='/akun/']").click();
-    let detail = browser.source();
+    let detail = browser.source_with("DPD");
     assert!(detail.contains("DPD"), "account page lacks DPD");
     let masked_nik = regex_like_masked_nik(&detail);
     assert!(masked_nik, "account page shows no masked NIK");

@@ -135,6 +135,20 @@ impl Browser {
             .to_string()
     }
 
+    /// The page's HTML once it contains `text` (a click's navigation may still be under
+    /// way when the click returns). Gives up after 30 s and returns what is there, so the
+    /// caller's assertion names what is missing.
+    pub fn source_with(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let page = self.source();
+            if page.contains(text) || std::time::Instant::now() > deadline {
+                return page;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     /// Saves a PNG of the page under target/screenshots/NAME.png (for people to look at).
     pub fn screenshot(&self, name: &str) {
         use base64::Engine;
