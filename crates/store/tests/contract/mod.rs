@@ -12,6 +12,7 @@ mod import;
 mod isolation;
 mod payment;
 mod portfolio;
+mod run;
 mod search;
 mod tenant;
 
@@ -19,6 +20,7 @@ pub use import::*;
 pub use isolation::*;
 pub use payment::*;
 pub use portfolio::*;
+pub use run::*;
 pub use search::*;
 pub use tenant::*;
 
@@ -85,6 +87,12 @@ macro_rules! contract_tests {
             same_account_number_and_reference_may_exist_under_two_creditors,
             portfolio_groups_open_accounts_by_product_and_dpd,
             audit_trail_of_an_account_lists_newest_first_within_limit,
+            begin_run_refuses_a_second_run_of_the_creditor_while_the_lease_is_live,
+            a_run_whose_lease_expired_or_whose_holder_died_is_taken_over,
+            an_abandoned_or_crashed_run_leaves_the_previous_queue_in_force,
+            written_actions_come_back_exactly_from_the_queue_and_the_worklists,
+            prune_runs_keeps_the_queue_in_force_and_a_running_one,
+            the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(
