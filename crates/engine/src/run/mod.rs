@@ -139,6 +139,18 @@ pub fn run_creditor(
     options: &RunOptions<'_>,
     clock: &dyn Clock,
 ) -> anyhow::Result<RunReport> {
+    run_creditor_observed(store, creditor, options, clock, &mut |_, _| {})
+}
+
+/// `run_creditor`, calling `after_chunk(run, rows written so far)` after each chunk of the
+/// queue is committed (the kill-and-rerun test pauses there; progress could report it).
+pub fn run_creditor_observed(
+    store: &dyn Store,
+    creditor: &Creditor,
+    options: &RunOptions<'_>,
+    clock: &dyn Clock,
+    after_chunk: &mut dyn FnMut(RunId, u64),
+) -> anyhow::Result<RunReport> {
     let started = Instant::now();
     let now = clock.now();
     let run = store
@@ -163,7 +175,7 @@ pub fn run_creditor(
     store
         .prune_runs(creditor.id)
         .context("cleaning up earlier runs")?;
-    match execute(store, creditor, options, clock, run, started) {
+    match execute(store, creditor, options, clock, run, started, after_chunk) {
         Ok(report) => Ok(report),
         Err(e) => {
             // Best effort: a failed run must not hold the lock; its rows go at the next prune.
@@ -180,6 +192,7 @@ fn execute(
     clock: &dyn Clock,
     run: RunId,
     started: Instant,
+    after_chunk: &mut dyn FnMut(RunId, u64),
 ) -> anyhow::Result<RunReport> {
     let strategy = options.strategy;
     let cx = load_context(store, creditor, options)?;
@@ -345,6 +358,7 @@ fn execute(
                     store.write_actions(run, &chunk, clock.now() + options.lease)?;
                     written += chunk.len() as u64;
                     chunk.clear();
+                    after_chunk(run, written);
                 }
             }
         }
@@ -355,6 +369,7 @@ fn execute(
         if !chunk.is_empty() {
             store.write_actions(run, &chunk, clock.now() + options.lease)?;
             written += chunk.len() as u64;
+            after_chunk(run, written);
         }
         Ok(written)
     })?;
