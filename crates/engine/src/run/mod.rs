@@ -210,7 +210,7 @@ fn execute(
         options,
         &cx,
         creditor.regime.clone(),
-        &labels,
+        labels,
         teams.first().map(|t| t.id),
     );
 
