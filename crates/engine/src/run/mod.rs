@@ -3,30 +3,31 @@
 //! through the compliance gate, allocate calls and visits to collectors, write the queue
 //! under a new run id and put it in force in one short transaction (`RunStore`).
 //!
-//! The store reads accounts on a second thread and hands them over in batches; this
-//! thread computes and writes the queue in chunks. Only calls and visits waiting for a
+//! The store reads accounts on a second thread, which also decides each one
+//! (`evaluate`) and hands the actions over in batches; this thread writes the queue in
+//! chunks. Only calls and visits waiting for a
 //! collector stay in memory (a few dozen bytes each) until allocation at the end.
 
+mod evaluate;
 mod floor;
 mod report;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use anyhow::Context;
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
-use sepakat_domain::compliance::{count_attempts, Channel, Consent, Gate};
-use sepakat_domain::strategy::window::{start_of_day, Contact};
-use sepakat_domain::strategy::{
-    allocate, arm_of, AccountFacts, ArmHasher, Candidate, Planned, PromiseFacts, Strategy, Team,
-    WindowPlanner,
-};
-use sepakat_domain::{BucketSet, Clock, Dpd, Promise, PromiseStatus};
+use chrono::{Days, Duration, NaiveDate};
+use sepakat_domain::compliance::{Channel, Consent, Gate};
+use sepakat_domain::strategy::window::start_of_day;
+use sepakat_domain::strategy::{allocate, ArmHasher, Candidate, Strategy, Team};
+use sepakat_domain::{BucketSet, Clock, PromiseStatus};
 use sepakat_store::{
-    AccountSnapshot, Actor, Allocation, Creditor, NewAction, NewRun, PromiseChange, PromiseRow,
-    RunFinish, RunId, Store, ACTION_CHUNK,
+    Actor, Allocation, Creditor, NewAction, NewRun, PromiseRow, RunFinish, RunId, Store,
+    ACTION_CHUNK,
 };
+
+use evaluate::{Contacts, Evaluator, Loaded};
 
 pub use floor::storage_floor;
 pub use report::RunReport;
@@ -68,24 +69,11 @@ pub fn holder_is_dead(holder: &str) -> bool {
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// An account's recent interactions (channel, instant) and its last outcome.
-type Contacts = (Vec<(Channel, DateTime<Utc>)>, String);
-
-/// Facts about an account loaded before the scan, by account id.
-struct Loaded {
-    promises: HashMap<i64, PromiseRow>,
-    paused: HashSet<i64>,
-    consents: HashMap<i64, Vec<Consent>>,
-    /// Per account: every recent interaction (channel, instant) and the last outcome.
-    contacts: HashMap<i64, Contacts>,
-    teams: Vec<Team>,
-}
-
 fn load_context(
     store: &dyn Store,
     creditor: &Creditor,
     options: &RunOptions<'_>,
-) -> anyhow::Result<Loaded> {
+) -> anyhow::Result<(Loaded, Vec<Team>)> {
     let lookback = options
         .as_of
         .checked_sub_days(Days::new(u64::from(options.strategy.lookback_days)))
@@ -95,35 +83,48 @@ fn load_context(
     let raw = store
         .run_context(creditor.id, options.as_of, lookback, since)
         .context("loading promises, pauses, consents and interactions")?;
-    let mut promises: HashMap<i64, PromiseRow> = HashMap::new();
+    // Rows come by account then id: a pending promise wins, else the latest.
+    let mut promises: Vec<PromiseRow> = Vec::new();
     for p in raw.promises {
-        // Rows come by account then id: a pending promise wins, else the latest.
-        let keep = promises
-            .get(&p.account.0)
-            .is_none_or(|old| old.status != PromiseStatus::Pending);
-        if keep {
-            promises.insert(p.account.0, p);
+        match promises.last_mut() {
+            Some(last) if last.account == p.account => {
+                if last.status != PromiseStatus::Pending {
+                    *last = p;
+                }
+            }
+            _ => promises.push(p),
         }
     }
     let mut consents: HashMap<i64, Vec<Consent>> = HashMap::new();
     for (debtor, c) in raw.consents {
         consents.entry(debtor.0).or_default().push(c);
     }
-    let mut contacts: HashMap<i64, Contacts> = HashMap::new();
+    // Interactions come by account then time.
+    let mut contacts: Vec<(i64, Contacts)> = Vec::new();
     for i in raw.interactions {
-        let entry = contacts.entry(i.account.0).or_default();
+        if contacts.last().is_none_or(|(id, _)| *id != i.account.0) {
+            contacts.push((i.account.0, Contacts::default()));
+        }
+        let Some((_, entry)) = contacts.last_mut() else {
+            continue;
+        };
         if let Ok(channel) = Channel::parse(&i.channel) {
             entry.0.push((channel, i.at));
         }
         entry.1 = i.outcome;
     }
-    Ok(Loaded {
-        promises,
-        paused: raw.paused.into_iter().map(|a| a.0).collect(),
-        consents,
-        contacts,
-        teams: raw.teams,
-    })
+    let mut paused: Vec<i64> = raw.paused.into_iter().map(|a| a.0).collect();
+    paused.sort_unstable();
+    paused.dedup();
+    Ok((
+        Loaded {
+            promises,
+            paused,
+            consents,
+            contacts,
+        },
+        raw.teams,
+    ))
 }
 
 /// A call or visit waiting for a collector.
@@ -138,6 +139,18 @@ pub fn run_creditor(
     creditor: &Creditor,
     options: &RunOptions<'_>,
     clock: &dyn Clock,
+) -> anyhow::Result<RunReport> {
+    run_creditor_observed(store, creditor, options, clock, &mut |_, _| {})
+}
+
+/// `run_creditor`, calling `after_chunk(run, rows written so far)` after each chunk of the
+/// queue is committed (the kill-and-rerun test pauses there; progress could report it).
+pub fn run_creditor_observed(
+    store: &dyn Store,
+    creditor: &Creditor,
+    options: &RunOptions<'_>,
+    clock: &dyn Clock,
+    after_chunk: &mut dyn FnMut(RunId, u64),
 ) -> anyhow::Result<RunReport> {
     let started = Instant::now();
     let now = clock.now();
@@ -163,7 +176,7 @@ pub fn run_creditor(
     store
         .prune_runs(creditor.id)
         .context("cleaning up earlier runs")?;
-    match execute(store, creditor, options, clock, run, started) {
+    match execute(store, creditor, options, clock, run, started, after_chunk) {
         Ok(report) => Ok(report),
         Err(e) => {
             // Best effort: a failed run must not hold the lock; its rows go at the next prune.
@@ -180,10 +193,10 @@ fn execute(
     clock: &dyn Clock,
     run: RunId,
     started: Instant,
+    after_chunk: &mut dyn FnMut(RunId, u64),
 ) -> anyhow::Result<RunReport> {
     let strategy = options.strategy;
-    let cx = load_context(store, creditor, options)?;
-    let default_team = cx.teams.first().map(|t| t.id);
+    let (cx, teams) = load_context(store, creditor, options)?;
     let labels = options.buckets.labels();
     let mut report = RunReport {
         creditor: creditor.code.clone(),
@@ -192,179 +205,83 @@ fn execute(
         strategy: strategy.name.clone(),
         ..RunReport::default()
     };
-    let mut planner = WindowPlanner::new(options.gate, options.as_of);
-    let mut chunk: Vec<NewAction<'_>> = Vec::with_capacity(ACTION_CHUNK);
-    let mut waiting: Vec<Waiting> = Vec::new();
-    let mut changes: Vec<PromiseChange> = Vec::new();
-    let percent = strategy.challenger_percent();
     let arms = ArmHasher::new(&creditor.code);
-    // Counters indexed by (arm, rule or none), action, (bucket, action), refusal rule.
-    let rule_slots = strategy.champion.rules.len() + 1;
-    let mut by_rule = vec![0u64; 2 * (strategy.arm(1).rules.len().max(rule_slots) + 1)];
-    let width = by_rule.len() / 2;
-    let actions = sepakat_domain::strategy::Action::ALL;
-    let mut by_bucket = vec![0u64; labels.len() * actions.len()];
-    let mut refused: HashMap<&'static str, u64> = HashMap::new();
+    let evaluator = Evaluator::new(
+        options,
+        &cx,
+        creditor.regime.clone(),
+        labels,
+        teams.first().map(|t| t.id),
+    );
 
-    let (tx, rx) = sync_channel::<Vec<AccountSnapshot>>(8);
-    let written = std::thread::scope(|scope| -> anyhow::Result<u64> {
-        let reader = scope.spawn(|| {
+    // The scanning thread also decides each account and hands over its actions in
+    // batches; this thread writes them in chunks. The two sides cost about the same,
+    // so the two cores stay busy.
+    let (tx, rx) = sync_channel::<Vec<NewAction<'_>>>(8);
+    let (written, ev) = std::thread::scope(|scope| -> anyhow::Result<(u64, Evaluator<'_>)> {
+        let reader = scope.spawn(move || {
             let tx = tx;
-            store.scan_open_accounts(creditor.id, &arms, &mut |batch| {
-                tx.send(batch.to_vec()).is_ok()
-            })
+            let mut ev = evaluator;
+            let scanned = store.scan_open_accounts(creditor.id, &arms, &mut |batch| {
+                let mut out = Vec::with_capacity(batch.len());
+                for a in batch {
+                    ev.account(a, &mut out);
+                }
+                out.is_empty() || tx.send(out).is_ok()
+            });
+            scanned.map(|_| ev)
         });
+        let mut chunk: Vec<NewAction<'_>> = Vec::with_capacity(ACTION_CHUNK);
         let mut written = 0u64;
+        let mut write = |chunk: &mut Vec<NewAction<'_>>| -> anyhow::Result<()> {
+            store.write_actions(run, chunk, clock.now() + options.lease)?;
+            written += chunk.len() as u64;
+            chunk.clear();
+            after_chunk(run, written);
+            Ok(())
+        };
         for batch in rx.iter() {
-            for a in &batch {
-                report.accounts += 1;
-                let zone = a.province.zone();
-                let dpd = Dpd::as_of(a.oldest_unpaid_due, options.as_of);
-                let bucket = options.buckets.classify(dpd).index;
-                let day_start = start_of_day(zone, options.as_of);
-                let promise = cx.promises.get(&a.id.0).map(|p| {
-                    let status = if p.status == PromiseStatus::Pending {
-                        let s = Promise {
-                            amount: p.amount,
-                            promised_on: p.promised_on,
-                            paid: p.paid,
-                            zone,
-                        }
-                        .evaluate(day_start, strategy.grace_days);
-                        if s != PromiseStatus::Pending {
-                            changes.push(PromiseChange {
-                                id: p.id,
-                                account: a.id,
-                                status: s,
-                            });
-                        }
-                        s
-                    } else {
-                        p.status
-                    };
-                    PromiseFacts {
-                        status,
-                        days_since_promised: (options.as_of - p.promised_on).num_days(),
-                    }
-                });
-                let contact = cx.contacts.get(&a.id.0);
-                let facts = AccountFacts {
-                    product: a.product,
-                    dpd,
-                    days_to_due: a
-                        .oldest_unpaid_due
-                        .filter(|d| *d >= options.as_of)
-                        .and_then(|d| u32::try_from((d - options.as_of).num_days()).ok()),
-                    bucket,
-                    kolektibilitas: creditor.regime.classify(dpd),
-                    outstanding: a.outstanding,
-                    score: None,
-                    promise,
-                    days_since_contact: contact.and_then(|(h, _)| h.last()).and_then(|(_, at)| {
-                        u32::try_from((day_start - *at).num_days().max(0)).ok()
-                    }),
-                    last_outcome: contact.map(|(_, o)| o.as_str()),
-                    paused: cx.paused.contains(&a.id.0),
-                };
-                let choice = strategy.decide(arm_of(a.arm_key, percent), &facts);
-                let slot = usize::from(choice.arm) * width + choice.rule.map_or(width - 1, |r| r);
-                by_rule[slot] += 1;
-                by_bucket[bucket * actions.len() + choice.action.index()] += 1;
-                let Some(rule_index) = choice.rule else {
-                    continue;
-                };
-                if choice.action == sepakat_domain::strategy::Action::None {
-                    continue;
-                }
-                let window = match choice.action.channel() {
-                    None => None,
-                    Some(channel) => {
-                        let history = contact.map(|(h, _)| h.as_slice()).unwrap_or(&[]);
-                        let (today, week) = count_attempts(
-                            zone,
-                            channel,
-                            day_start + Duration::hours(24) - Duration::seconds(1),
-                            history.iter().copied(),
-                        );
-                        let consents = cx
-                            .consents
-                            .get(&a.debtor.0)
-                            .map(Vec::as_slice)
-                            .unwrap_or(&[]);
-                        match planner.plan(&Contact {
-                            zone,
-                            channel,
-                            paused: facts.paused,
-                            consents,
-                            attempts_today: today,
-                            attempts_this_week: week,
-                        }) {
-                            Planned::AnyTime => None,
-                            Planned::Window { start, end } => Some((start, end)),
-                            Planned::Refused(rule) => {
-                                *refused.entry(rule.code()).or_default() += 1;
-                                continue;
-                            }
-                        }
-                    }
-                };
-                let rule = &strategy.arm(choice.arm).rules[rule_index];
-                let priority = strategy.priority(&facts);
-                let team = a.team.or(default_team);
-                if let (Some(kind), Some(team)) = (choice.action.collector(), team) {
-                    waiting.push(Waiting {
-                        team,
-                        candidate: Candidate {
-                            account: a.id.0,
-                            priority,
-                            kind,
-                            province: a.province,
-                            // The schema records no debtor language yet.
-                            language: None,
-                            sticky: a.collector.map(|u| u.0),
-                        },
-                    });
-                } else if choice.action.collector().is_some() {
-                    report.unallocated += 1;
-                }
-                chunk.push(NewAction {
-                    account: a.id,
-                    arm: choice.arm,
-                    rule: &rule.id,
-                    action: choice.action,
-                    template: rule.template.as_deref(),
-                    priority,
-                    window,
-                    team,
-                    dpd: dpd.days(),
-                    bucket: &labels[bucket],
-                    kolektibilitas: facts.kolektibilitas.class(),
-                    promise: promise.map(|p| p.status),
-                });
+            let mut rest = &batch[..];
+            while !rest.is_empty() {
+                let take = rest.len().min(ACTION_CHUNK - chunk.len());
+                chunk.extend_from_slice(&rest[..take]);
+                rest = &rest[take..];
                 if chunk.len() == ACTION_CHUNK {
-                    store.write_actions(run, &chunk, clock.now() + options.lease)?;
-                    written += chunk.len() as u64;
-                    chunk.clear();
+                    write(&mut chunk)?;
                 }
             }
         }
-        reader
+        let ev = reader
             .join()
             .map_err(|_| anyhow::anyhow!("the account reader panicked"))?
             .context("reading open accounts")?;
         if !chunk.is_empty() {
-            store.write_actions(run, &chunk, clock.now() + options.lease)?;
-            written += chunk.len() as u64;
+            write(&mut chunk)?;
         }
-        Ok(written)
+        Ok((written, ev))
     })?;
+    let Evaluator {
+        planner,
+        mut waiting,
+        changes,
+        by_rule,
+        width,
+        by_bucket,
+        refused,
+        accounts: scanned,
+        unallocated,
+        ..
+    } = ev;
+    report.accounts = scanned;
+    report.unallocated = unallocated;
+    let actions = sepakat_domain::strategy::Action::ALL;
     report.actions = written;
 
     // Allocation per team, then each collector's worklist in rank order.
     waiting.sort_by_key(|w| w.team);
     let mut allocations: Vec<(i64, f64, i64)> = Vec::new();
     for group in waiting.chunk_by(|a, b| a.team == b.team) {
-        let Some(team) = cx.teams.iter().find(|t| t.id == group[0].team) else {
+        let Some(team) = teams.iter().find(|t| t.id == group[0].team) else {
             report.unallocated += group.len() as u64;
             continue;
         };

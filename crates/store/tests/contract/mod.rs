@@ -13,6 +13,7 @@ mod import;
 mod isolation;
 mod payment;
 mod portfolio;
+mod run;
 mod search;
 mod tenant;
 
@@ -21,6 +22,7 @@ pub use import::*;
 pub use isolation::*;
 pub use payment::*;
 pub use portfolio::*;
+pub use run::*;
 pub use search::*;
 pub use tenant::*;
 
@@ -97,6 +99,12 @@ macro_rules! contract_tests {
             resolved_promise_frees_the_account_for_a_new_one,
             another_creditors_account_is_not_found_for_collection_writes,
             pause_and_consent_are_stored_audited_and_read_back,
+            begin_run_refuses_a_second_run_of_the_creditor_while_the_lease_is_live,
+            a_run_whose_lease_expired_or_whose_holder_died_is_taken_over,
+            an_abandoned_or_crashed_run_leaves_the_previous_queue_in_force,
+            written_actions_come_back_exactly_from_the_queue_and_the_worklists,
+            prune_runs_keeps_the_queue_in_force_and_a_running_one,
+            the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(
