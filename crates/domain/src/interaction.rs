@@ -9,55 +9,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compliance::CodeError;
+use crate::compliance::channel::{coded_enum, CodeError};
 
-macro_rules! interaction_code {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant,)* }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            /// The stable snake_case code.
-            pub const fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)* }
-            }
-
-            /// Parses a code, case-insensitive, accepting `-` or space for `_`.
-            pub fn parse(text: &str) -> Result<$name, CodeError> {
-                let norm = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.code() == norm)
-                    .ok_or_else(|| CodeError {
-                        what: $what,
-                        text: text.to_string(),
-                        expected: $name::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
-                    })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = CodeError;
-            fn from_str(text: &str) -> Result<$name, CodeError> {
-                $name::parse(text)
-            }
-        }
-    };
-}
-
-interaction_code! {
+coded_enum! {
     /// Who started the contact.
     Direction, "direction" {
         /// The collector reached out.
@@ -67,7 +21,7 @@ interaction_code! {
     }
 }
 
-interaction_code! {
+coded_enum! {
     /// What came of a contact attempt.
     Outcome, "outcome" {
         /// Spoke with the debtor in person (right-party contact).
@@ -95,7 +49,7 @@ interaction_code! {
     }
 }
 
-interaction_code! {
+coded_enum! {
     /// Why the debtor has not paid, as told or found out (the seeds: tell honest hardship
     /// from evasion).
     Reason, "delinquency reason" {
@@ -122,7 +76,7 @@ interaction_code! {
     }
 }
 
-interaction_code! {
+coded_enum! {
     /// Why collection on an account is paused (no contact at all while it lasts).
     PauseReason, "pause reason" {
         /// The debtor disputes the debt; it is being checked.
