@@ -237,6 +237,54 @@ fn an_account_with_nothing_overdue_gets_no_warning_letter() {
 }
 
 #[test]
+fn an_unknown_creditor_or_an_empty_account_list_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let pdf = dir.path().join("x.pdf");
+    let out = sepakat(
+        &db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "NOPE",
+            "--stage",
+            "sp1",
+            "--account",
+            "ACC-1",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--creditor: no creditor with code \"NOPE\""),
+        "{stderr}"
+    );
+    let empty = dir.path().join("none.txt");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let out = sepakat(
+        &db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "BANKA",
+            "--stage",
+            "sp1",
+            "--accounts-file",
+            empty.to_str().unwrap(),
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account numbers given"));
+    assert!(!pdf.exists());
+}
+
+#[test]
 fn only_letter_stages_print() {
     let dir = tempfile::tempdir().unwrap();
     let db = setup(dir.path());

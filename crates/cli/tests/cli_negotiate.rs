@@ -232,16 +232,19 @@ fn a_missing_input_file_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("reading /nonexistent/negotiation.json"));
 }
 
+const PARTIES: &str = r#"{"creditor": "PT Bank Amanah", "account_no": "KTA-000123",
+    "debtor_name": "Budi Santoso", "nik": "3201011503850001",
+    "address": "Jl. Merdeka No. 5, Bandung", "city": "Bandung"}"#;
+
 fn accept(dir: &Path, rank: &str) -> (Output, std::path::PathBuf) {
+    accept_with(dir, rank, PARTIES)
+}
+
+fn accept_with(dir: &Path, rank: &str, parties_json: &str) -> (Output, std::path::PathBuf) {
     let input = dir.join("case.json");
     std::fs::write(&input, EXAMPLE).unwrap();
     let parties = dir.join("parties.json");
-    std::fs::write(
-        &parties,
-        r#"{"creditor": "PT Bank Amanah", "account_no": "KTA-000123", "debtor_name": "Budi Santoso",
-            "nik": "3201011503850001", "address": "Jl. Merdeka No. 5, Bandung", "city": "Bandung"}"#,
-    )
-    .unwrap();
+    std::fs::write(&parties, parties_json).unwrap();
     let pdf = dir.join("agreement.pdf");
     let out = Command::new(env!("CARGO_BIN_EXE_sepakat"))
         .args([
@@ -311,4 +314,19 @@ fn an_option_that_needs_approval_gets_no_agreement() {
     assert!(!pdf.exists());
     let (out, _) = accept(dir.path(), "99");
     assert!(String::from_utf8_lossy(&out.stderr).contains("there is no option 99"));
+}
+
+#[test]
+fn bad_parties_are_refused_with_the_field_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_nik = PARTIES.replace("3201011503850001", "3201xx");
+    let (out, pdf) = accept_with(dir.path(), "1", &bad_nik);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--parties: nik:"), "{stderr}");
+    assert!(!pdf.exists());
+    let missing_city = PARTIES.replace(r#", "city": "Bandung""#, "");
+    let (out, _) = accept_with(dir.path(), "1", &missing_city);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("city"));
 }

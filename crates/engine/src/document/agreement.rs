@@ -9,11 +9,9 @@ use sepakat_domain::template::long_date;
 use sepakat_domain::{Nik, Rupiah};
 use serde::Deserialize;
 
-use super::pdf::{text_width, wrap, Document, Font, Page, PAGE_HEIGHT, PAGE_WIDTH};
+use super::flow::{Flow, LEADING, MARGIN, SIZE};
+use super::pdf::{text_width, wrap, Document, Font, PAGE_WIDTH};
 
-const MARGIN: f32 = 62.0;
-const SIZE: f32 = 10.5;
-const LEADING: f32 = 14.5;
 const BOTTOM: f32 = 72.0;
 
 /// The parties to an agreement.
@@ -70,8 +68,13 @@ pub fn agreement_pdf(
     if option.schedule.is_empty() {
         return Err(AgreementError::Empty(option.rank));
     }
-    let mut w = Writer::new();
-    w.centered(Font::Bold, 13.0, "SURAT PERNYATAAN KESANGGUPAN PEMBAYARAN");
+    let mut w = Flow::new(BOTTOM);
+    centered(
+        &mut w,
+        Font::Bold,
+        13.0,
+        "SURAT PERNYATAAN KESANGGUPAN PEMBAYARAN",
+    );
     w.gap(LEADING);
     w.paragraph(Font::Regular, "Yang bertanda tangan di bawah ini:");
     let nik = parties.nik.masked();
@@ -81,7 +84,7 @@ pub fn agreement_pdf(
         ("Alamat", parties.address.as_str()),
         ("Nomor akun", parties.account_no.as_str()),
     ] {
-        w.field(label, value);
+        field(&mut w, label, value);
     }
     w.gap(6.0);
     let total = option.total_paid;
@@ -97,7 +100,7 @@ pub fn agreement_pdf(
         ),
     );
     w.gap(4.0);
-    w.schedule(option);
+    schedule(&mut w, option);
     w.gap(8.0);
     for text in [
         "Pembayaran dilakukan ke rekening resmi kreditur atau melalui kanal pembayaran resmi yang \
@@ -112,7 +115,7 @@ pub fn agreement_pdf(
         w.paragraph(Font::Regular, text);
         w.gap(6.0);
     }
-    w.signatures(parties, signed_on);
+    signatures(&mut w, parties, signed_on);
     let mut doc = Document::new(
         &format!(
             "Surat Pernyataan Kesanggupan Pembayaran {}",
@@ -120,182 +123,116 @@ pub fn agreement_pdf(
         ),
         created,
     );
-    for page in w.finish() {
+    for page in w.finish(|page, number, count| {
+        let footer = format!("Halaman {number} dari {count}");
+        page.text(MARGIN, 36.0, Font::Regular, 8.0, &footer);
+    }) {
         doc.push(page);
     }
     Ok(doc)
 }
 
-struct Writer {
-    pages: Vec<Page>,
-    page: Page,
-    y: f32,
+fn centered(w: &mut Flow, font: Font, size: f32, text: &str) {
+    w.room(LEADING);
+    let x = (PAGE_WIDTH - text_width(text, font, size)) / 2.0;
+    w.page.text(x, w.y, font, size, text);
+    w.y -= LEADING * size / SIZE;
 }
 
-impl Writer {
-    fn new() -> Writer {
-        Writer {
-            pages: Vec::new(),
-            page: Page::new(),
-            y: PAGE_HEIGHT - MARGIN,
+fn field(w: &mut Flow, label: &str, value: &str) {
+    let x = MARGIN + 20.0;
+    let value_x = x + 80.0;
+    let lines = wrap(
+        value,
+        Font::Regular,
+        SIZE,
+        PAGE_WIDTH - MARGIN - value_x - 8.0,
+    );
+    w.room(LEADING * lines.len() as f32);
+    w.page.text(x, w.y, Font::Regular, SIZE, label);
+    for line in lines {
+        w.page
+            .text(value_x, w.y, Font::Regular, SIZE, &format!(": {line}"));
+        w.y -= LEADING;
+    }
+}
+
+fn schedule(w: &mut Flow, option: &OptionView) {
+    let columns = [MARGIN + 20.0, MARGIN + 70.0, PAGE_WIDTH - MARGIN - 20.0];
+    let header = |w: &mut Flow| {
+        w.page.text(columns[0], w.y, Font::Bold, SIZE, "Ke-");
+        w.page
+            .text(columns[1], w.y, Font::Bold, SIZE, "Tanggal jatuh tempo");
+        w.page
+            .text_right(columns[2], w.y, Font::Bold, SIZE, "Jumlah");
+        w.y -= 4.0;
+        w.page.rule((columns[0], w.y), (columns[2], w.y), 0.5);
+        w.y -= LEADING - 2.0;
+    };
+    w.room(2.0 * LEADING);
+    header(w);
+    for line in &option.schedule {
+        if w.y - LEADING < BOTTOM {
+            w.break_page();
+            header(w);
         }
-    }
-
-    fn room(&mut self, points: f32) {
-        if self.y - points < BOTTOM {
-            self.break_page();
-        }
-    }
-
-    fn break_page(&mut self) {
-        self.pages.push(std::mem::take(&mut self.page));
-        self.y = PAGE_HEIGHT - MARGIN;
-    }
-
-    fn gap(&mut self, points: f32) {
-        self.y -= points;
-    }
-
-    fn centered(&mut self, font: Font, size: f32, text: &str) {
-        self.room(LEADING);
-        let x = (PAGE_WIDTH - text_width(text, font, size)) / 2.0;
-        self.page.text(x, self.y, font, size, text);
-        self.y -= LEADING * size / SIZE;
-    }
-
-    fn paragraph(&mut self, font: Font, text: &str) {
-        for line in wrap(text, font, SIZE, PAGE_WIDTH - 2.0 * MARGIN) {
-            self.room(LEADING);
-            self.page.text(MARGIN, self.y, font, SIZE, &line);
-            self.y -= LEADING;
-        }
-    }
-
-    fn field(&mut self, label: &str, value: &str) {
-        let x = MARGIN + 20.0;
-        let value_x = x + 80.0;
-        let lines = wrap(
-            value,
+        w.page
+            .text(columns[0], w.y, Font::Regular, SIZE, &line.seq.to_string());
+        w.page.text(
+            columns[1],
+            w.y,
             Font::Regular,
             SIZE,
-            PAGE_WIDTH - MARGIN - value_x - 8.0,
+            &long_date(line.due_date),
         );
-        self.room(LEADING * lines.len() as f32);
-        self.page.text(x, self.y, Font::Regular, SIZE, label);
-        for line in lines {
-            self.page
-                .text(value_x, self.y, Font::Regular, SIZE, &format!(": {line}"));
-            self.y -= LEADING;
-        }
-    }
-
-    fn schedule(&mut self, option: &OptionView) {
-        let columns = [MARGIN + 20.0, MARGIN + 70.0, PAGE_WIDTH - MARGIN - 20.0];
-        let header = |w: &mut Writer| {
-            w.page.text(columns[0], w.y, Font::Bold, SIZE, "Ke-");
-            w.page
-                .text(columns[1], w.y, Font::Bold, SIZE, "Tanggal jatuh tempo");
-            w.page
-                .text_right(columns[2], w.y, Font::Bold, SIZE, "Jumlah");
-            w.y -= 4.0;
-            w.page.rule((columns[0], w.y), (columns[2], w.y), 0.5);
-            w.y -= LEADING - 2.0;
-        };
-        self.room(2.0 * LEADING);
-        header(self);
-        for line in &option.schedule {
-            if self.y - LEADING < BOTTOM {
-                self.break_page();
-                header(self);
-            }
-            self.page.text(
-                columns[0],
-                self.y,
-                Font::Regular,
-                SIZE,
-                &line.seq.to_string(),
-            );
-            self.page.text(
-                columns[1],
-                self.y,
-                Font::Regular,
-                SIZE,
-                &long_date(line.due_date),
-            );
-            self.page.text_right(
-                columns[2],
-                self.y,
-                Font::Regular,
-                SIZE,
-                &line.amount.to_string(),
-            );
-            self.y -= LEADING;
-        }
-        self.y += LEADING - 4.0;
-        self.page
-            .rule((columns[0], self.y), (columns[2], self.y), 0.5);
-        self.y -= LEADING;
-        let total: Rupiah = option.schedule.iter().map(|l| l.amount).sum();
-        self.page
-            .text(columns[1], self.y, Font::Bold, SIZE, "Jumlah");
-        self.page
-            .text_right(columns[2], self.y, Font::Bold, SIZE, &total.to_string());
-        self.y -= LEADING;
-    }
-
-    fn signatures(&mut self, parties: &Parties, signed_on: NaiveDate) {
-        self.room(8.5 * LEADING);
-        self.gap(LEADING);
-        let right = PAGE_WIDTH / 2.0 + 30.0;
-        self.page.text(
-            right,
-            self.y,
+        w.page.text_right(
+            columns[2],
+            w.y,
             Font::Regular,
             SIZE,
-            &format!("{}, {}", parties.city, long_date(signed_on)),
+            &line.amount.to_string(),
         );
-        self.y -= LEADING;
-        self.page
-            .text(MARGIN, self.y, Font::Regular, SIZE, "Mengetahui,");
-        self.page.text(
-            right,
-            self.y,
-            Font::Regular,
-            SIZE,
-            "Yang membuat pernyataan,",
-        );
-        self.y -= LEADING;
-        self.page
-            .text(MARGIN, self.y, Font::Regular, SIZE, &parties.creditor);
-        self.y -= 2.2 * LEADING;
-        self.page
-            .text(right, self.y, Font::Regular, 8.0, "Meterai Rp10.000");
-        self.y -= 2.2 * LEADING;
-        let line_end = |x: f32| x + 170.0;
-        self.page
-            .rule((MARGIN, self.y), (line_end(MARGIN), self.y), 0.5);
-        self.page
-            .rule((right, self.y), (line_end(right), self.y), 0.5);
-        self.y -= LEADING;
-        self.page
-            .text(MARGIN, self.y, Font::Regular, SIZE, "Nama dan jabatan");
-        self.page
-            .text(right, self.y, Font::Bold, SIZE, &parties.debtor_name);
-        self.y -= LEADING;
+        w.y -= LEADING;
     }
+    w.y += LEADING - 4.0;
+    w.page.rule((columns[0], w.y), (columns[2], w.y), 0.5);
+    w.y -= LEADING;
+    let total: Rupiah = option.schedule.iter().map(|l| l.amount).sum();
+    w.page.text(columns[1], w.y, Font::Bold, SIZE, "Jumlah");
+    w.page
+        .text_right(columns[2], w.y, Font::Bold, SIZE, &total.to_string());
+    w.y -= LEADING;
+}
 
-    fn finish(mut self) -> Vec<Page> {
-        self.pages.push(std::mem::take(&mut self.page));
-        let count = self.pages.len();
-        for (i, page) in self.pages.iter_mut().enumerate() {
-            page.text(
-                MARGIN,
-                36.0,
-                Font::Regular,
-                8.0,
-                &format!("Halaman {} dari {count}", i + 1),
-            );
-        }
-        self.pages
-    }
+fn signatures(w: &mut Flow, parties: &Parties, signed_on: NaiveDate) {
+    w.room(8.5 * LEADING);
+    w.gap(LEADING);
+    let right = PAGE_WIDTH / 2.0 + 30.0;
+    w.page.text(
+        right,
+        w.y,
+        Font::Regular,
+        SIZE,
+        &format!("{}, {}", parties.city, long_date(signed_on)),
+    );
+    w.y -= LEADING;
+    w.page.text(MARGIN, w.y, Font::Regular, SIZE, "Mengetahui,");
+    w.page
+        .text(right, w.y, Font::Regular, SIZE, "Yang membuat pernyataan,");
+    w.y -= LEADING;
+    w.page
+        .text(MARGIN, w.y, Font::Regular, SIZE, &parties.creditor);
+    w.y -= 2.2 * LEADING;
+    w.page
+        .text(right, w.y, Font::Regular, 8.0, "Meterai Rp10.000");
+    w.y -= 2.2 * LEADING;
+    let line_end = |x: f32| x + 170.0;
+    w.page.rule((MARGIN, w.y), (line_end(MARGIN), w.y), 0.5);
+    w.page.rule((right, w.y), (line_end(right), w.y), 0.5);
+    w.y -= LEADING;
+    w.page
+        .text(MARGIN, w.y, Font::Regular, SIZE, "Nama dan jabatan");
+    w.page
+        .text(right, w.y, Font::Bold, SIZE, &parties.debtor_name);
+    w.y -= LEADING;
 }

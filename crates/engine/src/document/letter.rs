@@ -6,11 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::template::{long_date, RenderedMessage, Stage};
 
-use super::pdf::{text_width, wrap, Document, Font, Page, PAGE_HEIGHT, PAGE_WIDTH};
+use super::flow::{Flow, LEADING, MARGIN, SIZE as BODY_SIZE};
+use super::pdf::{text_width, Document, Font, Page, PAGE_WIDTH};
 
-const MARGIN: f32 = 62.0;
-const BODY_SIZE: f32 = 10.5;
-const LEADING: f32 = 14.5;
 const FOOTER_Y: f32 = 36.0;
 /// Body text stops above this line; the rest flows to the next page.
 const BOTTOM: f32 = 80.0;
@@ -54,75 +52,9 @@ pub struct Letter {
     pub signatory: Signatory,
 }
 
-/// Writes letters onto pages.
-struct Layout {
-    pages: Vec<Page>,
-    page: Page,
-    y: f32,
-    tracking: String,
-}
-
-impl Layout {
-    fn new(tracking: &str) -> Layout {
-        Layout {
-            pages: Vec::new(),
-            page: Page::new(),
-            y: PAGE_HEIGHT - MARGIN,
-            tracking: tracking.to_string(),
-        }
-    }
-
-    fn measure() -> f32 {
-        PAGE_WIDTH - 2.0 * MARGIN
-    }
-
-    fn line(&mut self, font: Font, size: f32, text: &str) {
-        if self.y < BOTTOM {
-            self.break_page();
-        }
-        self.page.text(MARGIN, self.y, font, size, text);
-        self.y -= LEADING * size / BODY_SIZE;
-    }
-
-    fn gap(&mut self, points: f32) {
-        self.y -= points;
-    }
-
-    fn paragraph(&mut self, font: Font, text: &str) {
-        for line in wrap(text, font, BODY_SIZE, Layout::measure()) {
-            self.line(font, BODY_SIZE, &line);
-        }
-    }
-
-    fn break_page(&mut self) {
-        let page = std::mem::take(&mut self.page);
-        self.pages.push(page);
-        self.y = PAGE_HEIGHT - MARGIN;
-    }
-
-    fn finish(mut self) -> Vec<Page> {
-        self.pages.push(std::mem::take(&mut self.page));
-        let count = self.pages.len();
-        for (i, page) in self.pages.iter_mut().enumerate() {
-            let footer = format!(
-                "No. lacak {} - halaman {} dari {count}",
-                self.tracking,
-                i + 1
-            );
-            page.rule(
-                (MARGIN, FOOTER_Y + 12.0),
-                (PAGE_WIDTH - MARGIN, FOOTER_Y + 12.0),
-                0.4,
-            );
-            page.text(MARGIN, FOOTER_Y, Font::Regular, 8.0, &footer);
-        }
-        self.pages
-    }
-}
-
 /// The pages of one letter.
 pub fn letter_pages(head: &Letterhead, letter: &Letter) -> Vec<Page> {
-    let mut l = Layout::new(&letter.tracking);
+    let mut l = Flow::new(BOTTOM);
     l.line(Font::Bold, 15.0, &head.name);
     for line in &head.lines {
         l.line(Font::Regular, 9.0, line);
@@ -167,7 +99,18 @@ pub fn letter_pages(head: &Letterhead, letter: &Letter) -> Vec<Page> {
     l.gap(3.0 * LEADING);
     l.line(Font::Bold, BODY_SIZE, &letter.signatory.name);
     l.line(Font::Regular, BODY_SIZE, &letter.signatory.title);
-    l.finish()
+    l.finish(|page, number, count| {
+        let footer = format!(
+            "No. lacak {} - halaman {number} dari {count}",
+            letter.tracking
+        );
+        page.rule(
+            (MARGIN, FOOTER_Y + 12.0),
+            (PAGE_WIDTH - MARGIN, FOOTER_Y + 12.0),
+            0.4,
+        );
+        page.text(MARGIN, FOOTER_Y, Font::Regular, 8.0, &footer);
+    })
 }
 
 /// One PDF holding every letter, each from a new page.

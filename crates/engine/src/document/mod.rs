@@ -3,6 +3,7 @@
 //! file that any reader opens and `pdftotext` reads back.
 
 pub mod agreement;
+mod flow;
 pub mod letter;
 pub mod pdf;
 
