@@ -55,44 +55,39 @@ fn exists(
         .is_some())
 }
 
+/// Ok when `sql` (binding the id, then the creditor) finds a row; otherwise NotFound with
+/// `what`: an id of another creditor is as unknown as one that does not exist.
+fn ensure(
+    tx: &mut Transaction<'_>,
+    sql: &str,
+    id: i64,
+    creditor: CreditorId,
+    what: String,
+) -> StoreResult<()> {
+    if exists(tx, sql, &[&id, &creditor.0])? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(what))
+    }
+}
+
 fn ensure_account(
     tx: &mut Transaction<'_>,
     creditor: CreditorId,
     account: AccountId,
 ) -> StoreResult<()> {
-    if exists(
-        tx,
-        "SELECT 1 FROM accounts WHERE id = $1 AND creditor_id = $2",
-        &[&account.0, &creditor.0],
-    )? {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound(format!("account {account}")))
-    }
+    let sql = "SELECT 1 FROM accounts WHERE id = $1 AND creditor_id = $2";
+    ensure(tx, sql, account.0, creditor, format!("account {account}"))
 }
 
 fn ensure_team(tx: &mut Transaction<'_>, creditor: CreditorId, team: TeamId) -> StoreResult<()> {
-    if exists(
-        tx,
-        "SELECT 1 FROM teams WHERE id = $1 AND creditor_id = $2",
-        &[&team.0, &creditor.0],
-    )? {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound(format!("team {team}")))
-    }
+    let sql = "SELECT 1 FROM teams WHERE id = $1 AND creditor_id = $2";
+    ensure(tx, sql, team.0, creditor, format!("team {team}"))
 }
 
 fn ensure_user(tx: &mut Transaction<'_>, creditor: CreditorId, user: UserId) -> StoreResult<()> {
-    if exists(
-        tx,
-        "SELECT 1 FROM user_creditors WHERE user_id = $1 AND creditor_id = $2",
-        &[&user.0, &creditor.0],
-    )? {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound(format!("user {user}")))
-    }
+    let sql = "SELECT 1 FROM user_creditors WHERE user_id = $1 AND creditor_id = $2";
+    ensure(tx, sql, user.0, creditor, format!("user {user}"))
 }
 
 fn same_account(

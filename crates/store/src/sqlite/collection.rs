@@ -44,28 +44,35 @@ fn audit_entry(
     )
 }
 
-fn ensure_account(conn: &Connection, creditor: CreditorId, account: AccountId) -> StoreResult<()> {
+/// Ok when `sql` (binding the id, then the creditor) finds a row; otherwise NotFound with
+/// `what`: an id of another creditor is as unknown as one that does not exist.
+fn ensure(
+    conn: &Connection,
+    sql: &str,
+    id: i64,
+    creditor: CreditorId,
+    what: String,
+) -> StoreResult<()> {
     let found = conn
-        .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1 AND creditor_id = ?2")?
-        .query_row(params![account.0, creditor.0], |_| Ok(()))
+        .prepare_cached(sql)?
+        .query_row(params![id, creditor.0], |_| Ok(()))
         .optional()?;
-    found.ok_or_else(|| StoreError::NotFound(format!("account {account}")))
+    found.ok_or(StoreError::NotFound(what))
+}
+
+fn ensure_account(conn: &Connection, creditor: CreditorId, account: AccountId) -> StoreResult<()> {
+    let sql = "SELECT 1 FROM accounts WHERE id = ?1 AND creditor_id = ?2";
+    ensure(conn, sql, account.0, creditor, format!("account {account}"))
 }
 
 fn ensure_team(conn: &Connection, creditor: CreditorId, team: TeamId) -> StoreResult<()> {
-    let found = conn
-        .prepare_cached("SELECT 1 FROM teams WHERE id = ?1 AND creditor_id = ?2")?
-        .query_row(params![team.0, creditor.0], |_| Ok(()))
-        .optional()?;
-    found.ok_or_else(|| StoreError::NotFound(format!("team {team}")))
+    let sql = "SELECT 1 FROM teams WHERE id = ?1 AND creditor_id = ?2";
+    ensure(conn, sql, team.0, creditor, format!("team {team}"))
 }
 
 fn ensure_user(conn: &Connection, creditor: CreditorId, user: UserId) -> StoreResult<()> {
-    let found = conn
-        .prepare_cached("SELECT 1 FROM user_creditors WHERE user_id = ?1 AND creditor_id = ?2")?
-        .query_row(params![user.0, creditor.0], |_| Ok(()))
-        .optional()?;
-    found.ok_or_else(|| StoreError::NotFound(format!("user {user}")))
+    let sql = "SELECT 1 FROM user_creditors WHERE user_id = ?1 AND creditor_id = ?2";
+    ensure(conn, sql, user.0, creditor, format!("user {user}"))
 }
 
 fn collect<T>(
