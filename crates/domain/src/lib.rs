@@ -24,6 +24,7 @@ pub mod rate;
 pub mod region;
 pub mod role;
 pub mod schedule;
+pub mod script;
 pub mod strategy;
 pub mod template;
 pub mod terbilang;

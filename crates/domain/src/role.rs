@@ -73,6 +73,29 @@ impl Role {
         )
     }
 
+    /// Works accounts: logs contacts, records promises, claims from a worklist.
+    /// Compliance reads and changes nothing; admins run the system, not the desk.
+    pub const fn works_accounts(self) -> bool {
+        matches!(self, Role::Collector | Role::Supervisor | Role::Manager)
+    }
+
+    /// May work any account of the creditor, not only those they hold (claimed, assigned
+    /// or allocated to them): team leaders and managers.
+    pub const fn works_any_account(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Manager)
+    }
+
+    /// Leads teams: the team view, reassigning accounts, pausing collection.
+    pub const fn supervises(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Manager)
+    }
+
+    /// Posts and reverses payments (money moves): supervisors, managers and admins;
+    /// collectors record contacts, they do not post money.
+    pub const fn posts_payments(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Manager | Role::Admin)
+    }
+
     /// May manage users, creditors and calendars.
     pub const fn administers(self) -> bool {
         matches!(self, Role::Admin)
@@ -82,5 +105,39 @@ impl Role {
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(permission: fn(Role) -> bool) -> Vec<Role> {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| permission(*r))
+            .collect()
+    }
+
+    #[test]
+    fn money_is_moved_by_supervisors_managers_and_admins_only() {
+        assert_eq!(
+            with(Role::posts_payments),
+            [Role::Supervisor, Role::Manager, Role::Admin]
+        );
+    }
+
+    #[test]
+    fn compliance_and_admins_do_not_work_accounts() {
+        assert_eq!(
+            with(Role::works_accounts),
+            [Role::Collector, Role::Supervisor, Role::Manager]
+        );
+        assert_eq!(
+            with(Role::works_any_account),
+            [Role::Supervisor, Role::Manager]
+        );
+        assert_eq!(with(Role::supervises), [Role::Supervisor, Role::Manager]);
     }
 }

@@ -17,6 +17,7 @@ mod routes;
 pub mod session;
 pub mod standing;
 mod state;
+pub mod timeline;
 pub mod ui;
 
 use std::future::Future;

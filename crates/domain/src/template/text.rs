@@ -155,6 +155,28 @@ impl TemplateText {
     }
 }
 
+impl TemplateText {
+    /// Fills every slot it has a value for and writes the others as `[variable]`: for
+    /// texts a person reads before using them (the call script), never for a message.
+    pub fn render_or_mark(&self, context: &MessageContext) -> String {
+        let mut out = String::with_capacity(self.source.len() + 64);
+        for part in &self.parts {
+            match part {
+                Part::Literal(s) => out.push_str(s),
+                Part::Slot(v) => match context.value(*v) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push('[');
+                        out.push_str(v.code());
+                        out.push(']');
+                    }
+                },
+            }
+        }
+        out
+    }
+}
+
 /// 1-based line and character column of a byte offset.
 fn position(text: &str, byte: usize) -> (usize, usize) {
     let before = &text[..byte];

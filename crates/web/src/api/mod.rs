@@ -17,7 +17,6 @@ use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use sepakat_domain::Role;
 use sepakat_store::{Actor, Creditor, User};
 
 use crate::auth::sha256_hex;
@@ -47,12 +46,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state, authenticate))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError::NotFound })
-}
-
-/// Posting payments changes money: supervisors, managers and admins only (compliance
-/// reads and changes no debt; collectors record contacts, they do not post money).
-pub fn posts_payments(role: Role) -> bool {
-    matches!(role, Role::Supervisor | Role::Manager | Role::Admin)
 }
 
 /// The caller of an API request and the creditor it acts for.
@@ -151,24 +144,9 @@ async fn require_cashier(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if posts_payments(user.user.role) {
+    if user.user.role.posts_payments() {
         Ok(next.run(request).await)
     } else {
         Err(ApiError::Forbidden("your role may not post payments"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_supervisors_managers_and_admins_post_payments() {
-        let posting: Vec<Role> = Role::ALL
-            .iter()
-            .copied()
-            .filter(|r| posts_payments(*r))
-            .collect();
-        assert_eq!(posting, [Role::Supervisor, Role::Manager, Role::Admin]);
     }
 }

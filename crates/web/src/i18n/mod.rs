@@ -3,6 +3,10 @@
 //! Every string a page shows comes from a [`Strings`] table, so a word is written once per
 //! language and a missing translation is a compile error rather than a blank on screen.
 
+mod codes;
+
+pub use codes::Named;
+
 use sepakat_domain::{Kolektibilitas, ProductType, Role};
 use sepakat_store::AccountStatus;
 

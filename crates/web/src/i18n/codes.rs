@@ -1,0 +1,143 @@
+//! The names of the domain's codes (channel, outcome, reason, …) in each UI language. The
+//! codes themselves are the domain's (`sepakat_domain::interaction`, `compliance`); a
+//! missing name is a compile error here, never a raw code on screen.
+
+use sepakat_domain::compliance::{Channel, Party};
+use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
+use sepakat_domain::PromiseStatus;
+
+use super::Lang;
+
+/// A code with a name in Bahasa Indonesia and English.
+pub trait Named: Copy + 'static {
+    /// Every value, in the order forms list them.
+    fn all() -> &'static [Self];
+    /// The stable code (the form value).
+    fn code(self) -> &'static str;
+    /// The names: (Bahasa Indonesia, English).
+    fn names(self) -> (&'static str, &'static str);
+}
+
+impl Lang {
+    /// A code's name in this language.
+    pub fn name<T: Named>(self, value: T) -> &'static str {
+        let (id, en) = value.names();
+        match self {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+}
+
+macro_rules! named {
+    ($ty:ty { $($variant:ident => $id:literal, $en:literal;)* }) => {
+        impl Named for $ty {
+            fn all() -> &'static [Self] {
+                <$ty>::ALL
+            }
+            fn code(self) -> &'static str {
+                <$ty>::code(self)
+            }
+            fn names(self) -> (&'static str, &'static str) {
+                match self { $(<$ty>::$variant => ($id, $en),)* }
+            }
+        }
+    };
+}
+
+named!(Channel {
+    Call => "Telepon", "Phone call";
+    Whatsapp => "WhatsApp", "WhatsApp";
+    Sms => "SMS", "SMS";
+    Email => "Email", "Email";
+    FieldVisit => "Kunjungan lapangan", "Field visit";
+    Letter => "Surat", "Letter";
+});
+
+named!(Party {
+    Debtor => "Debitur", "Debtor";
+    EmergencyContact => "Kontak darurat", "Emergency contact";
+    Family => "Keluarga", "Family";
+    Employer => "Tempat kerja", "Employer";
+    Guarantor => "Penjamin", "Guarantor";
+});
+
+named!(Direction {
+    Outbound => "Keluar (kami menghubungi)", "Outbound";
+    Inbound => "Masuk (debitur menghubungi)", "Inbound";
+});
+
+named!(Outcome {
+    RightPartyContact => "Terhubung dengan debitur", "Right-party contact";
+    ThirdParty => "Pihak ketiga", "Third party";
+    NoAnswer => "Tidak diangkat", "No answer";
+    Busy => "Sibuk", "Busy";
+    WrongNumber => "Nomor salah", "Wrong number";
+    PromiseToPay => "Janji bayar", "Promise to pay";
+    Refused => "Menolak membayar", "Refused";
+    Dispute => "Sengketa tagihan", "Dispute";
+    CallBack => "Minta dihubungi kembali", "Call back";
+    Paid => "Sudah membayar", "Paid";
+    HardshipDeclared => "Menyatakan kesulitan", "Hardship declared";
+});
+
+named!(Reason {
+    JobLoss => "Kehilangan pekerjaan (PHK)", "Job loss";
+    Illness => "Sakit", "Illness";
+    BusinessDownturn => "Usaha sepi", "Business downturn";
+    Disaster => "Bencana", "Disaster";
+    Forgot => "Lupa", "Forgot";
+    Dispute => "Tagihan tidak sesuai", "Dispute";
+    OverIndebted => "Terlalu banyak utang", "Over-indebted";
+    Fraud => "Penipuan / pencurian identitas", "Fraud or identity theft";
+    Deceased => "Meninggal dunia", "Deceased";
+    Evasive => "Tanpa alasan / menghindar", "No reason / evasive";
+});
+
+named!(PauseReason {
+    Dispute => "Sengketa", "Dispute";
+    Hardship => "Kesulitan keuangan", "Hardship";
+    Deceased => "Meninggal dunia", "Deceased";
+    Legal => "Proses hukum", "Legal";
+    Complaint => "Pengaduan", "Complaint";
+});
+
+named!(PromiseStatus {
+    Pending => "Menunggu", "Pending";
+    Kept => "Ditepati", "Kept";
+    PartiallyKept => "Ditepati sebagian", "Partially kept";
+    Broken => "Diingkari", "Broken";
+    Cancelled => "Dibatalkan", "Cancelled";
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distinct<T: Named>() {
+        for lang in [Lang::Id, Lang::En] {
+            let names: Vec<&str> = T::all().iter().map(|v| lang.name(*v)).collect();
+            let mut unique = names.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{names:?}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_distinct_name_in_each_language() {
+        distinct::<Channel>();
+        distinct::<Party>();
+        distinct::<Direction>();
+        distinct::<Outcome>();
+        distinct::<Reason>();
+        distinct::<PauseReason>();
+        distinct::<PromiseStatus>();
+    }
+
+    #[test]
+    fn indonesian_is_what_collectors_read() {
+        assert_eq!(Lang::Id.name(Outcome::PromiseToPay), "Janji bayar");
+        assert_eq!(Lang::En.name(Channel::FieldVisit), "Field visit");
+    }
+}
