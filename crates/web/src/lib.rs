@@ -19,6 +19,7 @@ pub mod standing;
 mod state;
 pub mod timeline;
 pub mod ui;
+pub mod work;
 
 use std::future::Future;
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use sepakat_domain::{AllocationOrder, BucketSet, Clock, Zone};
+use sepakat_domain::{AllocationOrder, BucketSet, Clock, Gate, Zone};
 use sepakat_store::{Store, StoreError};
 
 use crate::metrics::Metrics;
@@ -22,6 +22,9 @@ pub struct WebConfig {
     pub buckets: BucketSet,
     /// Payment allocation order for payments posted through the API.
     pub allocation_order: AllocationOrder,
+    /// The compliance gate every contact from the workbench passes (the same
+    /// `[compliance]` configuration as the nightly run).
+    pub gate: Gate,
 }
 
 impl Default for WebConfig {
@@ -33,6 +36,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             buckets: BucketSet::default(),
             allocation_order: AllocationOrder::default(),
+            gate: Gate::shipped(),
         }
     }
 }

@@ -24,15 +24,16 @@ pub fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
 }
 
 /// The web settings derived from the configuration.
-pub fn web_config(config: &Config) -> WebConfig {
-    WebConfig {
+pub fn web_config(config: &Config) -> Result<WebConfig> {
+    Ok(WebConfig {
         session_ttl: chrono::Duration::minutes(i64::from(config.server.session_ttl_minutes)),
         lockout_threshold: config.security.lockout_threshold,
         lockout_duration: chrono::Duration::minutes(i64::from(config.security.lockout_minutes)),
         secure_cookies: config.server.secure_cookies,
         buckets: config.collection.dpd_buckets.clone(),
         allocation_order: config.collection.allocation_order.clone(),
-    }
+        gate: config.compliance.gate()?,
+    })
 }
 
 /// Binds `bind`, calls `announce` with the bound address, and serves `store` until
@@ -47,6 +48,7 @@ pub fn serve_store(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let web = web_config(config)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -54,7 +56,7 @@ pub fn serve_store(
         let local = listener.local_addr()?;
         tracing::info!(%local, "serving");
         announce(local);
-        let state = AppState::new(store, Arc::new(SystemClock), web_config(config));
+        let state = AppState::new(store, Arc::new(SystemClock), web);
         sepakat_web::serve(listener, state, shutdown_signal()).await
     })?;
     Ok(ExitCode::SUCCESS)

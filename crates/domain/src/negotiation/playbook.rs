@@ -78,6 +78,10 @@ pub struct Objection {
     pub options: Vec<OfferKind>,
     /// How to close: the deadline or next contact to agree.
     pub deadline: String,
+    /// The delinquency reasons (as logged with an interaction) this objection usually
+    /// comes with; the workspace opens it when the collector picks one of them.
+    #[serde(default)]
+    pub reasons: Vec<crate::interaction::Reason>,
 }
 
 /// The library of objections.
@@ -133,6 +137,16 @@ impl Playbook {
     pub fn get(&self, code: &ReasonCode) -> Option<&Objection> {
         self.objections.iter().find(|o| &o.code == code)
     }
+
+    /// The entries that come with a delinquency reason, in playbook order.
+    pub fn for_reason(
+        &self,
+        reason: crate::interaction::Reason,
+    ) -> impl Iterator<Item = &Objection> + '_ {
+        self.objections
+            .iter()
+            .filter(move |o| o.reasons.contains(&reason))
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +201,23 @@ mod tests {
             for word in forbidden {
                 assert!(!text.contains(word), "{}: contains {word:?}", o.code);
             }
+        }
+    }
+
+    #[test]
+    fn every_reason_a_debtor_can_talk_about_opens_an_entry() {
+        use crate::interaction::Reason;
+        let book = Playbook::shipped();
+        for reason in Reason::ALL {
+            // A death is handled with the family and a pause, not with objection answers.
+            if *reason == Reason::Deceased {
+                assert_eq!(book.for_reason(*reason).count(), 0);
+                continue;
+            }
+            assert!(
+                book.for_reason(*reason).count() > 0,
+                "no playbook entry for {reason}"
+            );
         }
     }
 

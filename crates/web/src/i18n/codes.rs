@@ -2,7 +2,7 @@
 //! codes themselves are the domain's (`sepakat_domain::interaction`, `compliance`); a
 //! missing name is a compile error here, never a raw code on screen.
 
-use sepakat_domain::compliance::{Channel, Party};
+use sepakat_domain::compliance::{Channel, Party, Rule};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::PromiseStatus;
 
@@ -110,6 +110,21 @@ named!(PromiseStatus {
     Cancelled => "Dibatalkan", "Cancelled";
 });
 
+named!(Rule {
+    Allowed => "Dalam jam kontak", "Within contact hours";
+    AllowedByConsent => "Dengan persetujuan debitur", "With the debtor's consent";
+    Paused => "Penagihan dihentikan sementara", "Collection is paused";
+    ThirdPartyDebtDetails => "Pihak ketiga tidak boleh diberi tahu soal utang", "A third party may not hear of the debt";
+    ChannelDisabled => "Saluran tidak dipakai kreditur", "Channel not used by the creditor";
+    NoHolidayCalendar => "Kalender libur tahun ini belum ada", "No holiday calendar for this year";
+    NonWorkingDay => "Bukan hari kontak (Minggu)", "Not a contact day (Sunday)";
+    NationalHoliday => "Hari libur nasional", "National holiday";
+    CutiBersama => "Cuti bersama", "Collective leave";
+    OutsideHours => "Di luar jam kontak (08.00–20.00 waktu debitur)", "Outside contact hours (08.00–20.00 debtor time)";
+    DailyCap => "Batas kontak harian tercapai", "Daily contact cap reached";
+    WeeklyCap => "Batas kontak mingguan tercapai", "Weekly contact cap reached";
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +148,7 @@ mod tests {
         distinct::<Reason>();
         distinct::<PauseReason>();
         distinct::<PromiseStatus>();
+        distinct::<Rule>();
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! language and a missing translation is a compile error rather than a blank on screen.
 
 mod codes;
+mod work;
 
 pub use codes::Named;
+pub use work::WorkStrings;
 
 use sepakat_domain::{Kolektibilitas, ProductType, Role};
 use sepakat_store::AccountStatus;

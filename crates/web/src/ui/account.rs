@@ -17,7 +17,8 @@ use crate::format;
 use crate::i18n::Lang;
 use crate::session::CurrentUser;
 use crate::standing::Standing;
-use crate::ui::account_detail::DetailPage;
+use crate::timeline::History;
+use crate::ui::account_detail::{DetailPage, Loaded};
 use crate::ui::error::UiError;
 use crate::ui::page::{render, Page};
 use crate::AppState;
@@ -37,6 +38,15 @@ struct SearchParams {
     q: Option<String>,
     produk: Option<String>,
     hal: Option<u32>,
+}
+
+/// What the account page says after a form of it was saved (`?ok=kontak`, `?janji=ID`).
+#[derive(Deserialize, Default)]
+pub(crate) struct Notice {
+    /// Which form was saved.
+    pub(crate) ok: Option<String>,
+    /// A promise just recorded: its recap is shown.
+    pub(crate) janji: Option<i64>,
 }
 
 #[derive(Template)]
@@ -162,6 +172,7 @@ async fn detail(
     lang: Lang,
     user: CurrentUser,
     Path(raw_id): Path<String>,
+    Query(notice): Query<Notice>,
 ) -> Result<Html<String>, UiError> {
     let account = read_account(
         &state,
@@ -175,16 +186,18 @@ async fn detail(
     .ok_or(UiError::NotFound)?;
     let creditor = user.creditor.id;
     let id = account.id;
+    let debtor = account.debtor.id;
     let reads_audit = user.role().reads_audit();
-    let (payments, audit) = state
+    let (history, consents) = state
         .store(move |s| {
-            let payments = s.payments(creditor, id)?;
-            let audit = if reads_audit {
-                Some(s.audit_trail(creditor, &EntityRef::new("account", id), 50)?)
-            } else {
-                None
+            let history = History {
+                interactions: s.interactions(creditor, id)?,
+                promises: s.promises(creditor, id)?,
+                payments: s.payments(creditor, id)?,
+                pauses: s.pauses(creditor, id)?,
+                audit: s.audit_trail(creditor, &EntityRef::new("account", id), 200)?,
             };
-            Ok((payments, audit))
+            Ok((history, s.consents(creditor, debtor)?))
         })
         .await?;
     let page = Page::new(
@@ -192,6 +205,12 @@ async fn detail(
         format!("{} {}", lang.strings().account_title, account.account_no),
         &user,
     );
-    let view = DetailPage::new(page, &state, &user, account, payments, audit);
+    let loaded = Loaded {
+        account,
+        history,
+        consents,
+        reads_audit,
+    };
+    let view = DetailPage::new(page, &state, &user, loaded, &notice);
     render(&view)
 }

@@ -1,16 +1,34 @@
-//! The account detail page's view: debtor (masked), terms, balance, standing, payments
-//! and, for roles that read it, the audit trail — every value formatted for the page.
+//! The account page's view — the collector's workspace: debtor (masked), terms, balance,
+//! standing, schedule and payments, the working panels of `workspace.rs` (gate, script,
+//! playbook, contact form, timeline) and, for roles that read it, the audit trail —
+//! every value formatted for the page.
 
 use askama::Template;
 use sepakat_domain::{ScheduleMethod, Zone};
+use sepakat_domain::compliance::Consent;
 use sepakat_store::{AccountDetail, AuditEntry, Payment};
 
 use crate::format;
 use crate::i18n::Lang;
 use crate::session::CurrentUser;
 use crate::standing::Standing;
+use crate::timeline::{self, History};
+use crate::ui::account::Notice;
 use crate::ui::page::Page;
+use crate::ui::workspace::{Inputs, Workspace};
 use crate::AppState;
+
+/// What the page is drawn from, as one store call read it.
+pub struct Loaded {
+    /// The account.
+    pub account: AccountDetail,
+    /// Its history.
+    pub history: History,
+    /// The debtor's consents.
+    pub consents: Vec<Consent>,
+    /// Whether the user reads the audit trail (the audit table is shown).
+    pub reads_audit: bool,
+}
 
 /// The page.
 #[derive(Template)]
@@ -32,6 +50,26 @@ pub struct DetailPage {
     payments: Vec<PaymentRow>,
     audit: Option<Vec<AuditRow>>,
     schedule: Vec<ScheduleRow>,
+    account_id: i64,
+    work: Workspace,
+    /// The user logs contacts here.
+    can_log: bool,
+    /// The user pauses collection.
+    can_pause: bool,
+    /// The user posts and reverses payments.
+    can_post: bool,
+    /// A fresh key for the contact form: a double submit stores one contact.
+    idempotency_key: String,
+    /// The notice of the form just saved.
+    notice: Option<&'static str>,
+    /// The recap of the promise just made, to send to the debtor.
+    recap: Option<String>,
+    /// Why the contact form was not saved (re-drawn with the page).
+    form_errors: Vec<String>,
+    /// The session's CSRF token for the page's forms.
+    csrf_token: String,
+    /// Payment channels of the payment form.
+    payment_channels: &'static [&'static str],
 }
 
 struct DebtorView {
@@ -46,6 +84,8 @@ struct DebtorView {
 }
 
 struct PaymentRow {
+    id: i64,
+    reversible: bool,
     date: String,
     amount: String,
     reference: String,
@@ -78,10 +118,15 @@ impl DetailPage {
         page: Page,
         state: &AppState,
         user: &CurrentUser,
-        a: AccountDetail,
-        payments: Vec<Payment>,
-        audit: Option<Vec<AuditEntry>>,
+        loaded: Loaded,
+        notice: &Notice,
     ) -> DetailPage {
+        let Loaded {
+            account: a,
+            history,
+            consents,
+            reads_audit,
+        } = loaded;
         let lang = page.lang;
         let s = lang.strings();
         let none = || s.none.to_string();
@@ -133,7 +178,60 @@ impl DetailPage {
             (s.fees, format::rupiah(b.fees)),
             (s.total_overdue, format::rupiah(b.total_overdue())),
         ];
+        let payments = history.payments.clone();
+        let audit = reads_audit.then(|| {
+            let mut newest_first = history.audit.clone();
+            newest_first.reverse();
+            newest_first.truncate(50);
+            newest_first
+        });
+        let w = lang.work();
+        let recap = notice.janji.and_then(|id| {
+            history
+                .promises
+                .iter()
+                .find(|p| p.id.0 == id)
+                .map(|p| crate::work::recap(&a, p, &user.user.full_name, &user.creditor.name))
+        });
+        let notice = match notice.ok.as_deref() {
+            Some("kontak") => Some(w.contact_saved),
+            Some("jeda") => Some(w.pause_saved),
+            Some("bayar") => Some(w.payment_saved),
+            Some("batal") => Some(w.reversed_saved),
+            Some("batal-diajukan") => Some(w.reversal_requested),
+            _ => None,
+        };
+        let interactions = history.interactions.clone();
+        let promises = history.promises.clone();
+        let pauses = history.pauses.clone();
+        let work = Workspace::new(
+            lang,
+            &state.config().gate,
+            state.now(),
+            Inputs {
+                account: &a,
+                interactions: &interactions,
+                promises: &promises,
+                pauses: &pauses,
+                consents: &consents,
+                timeline: timeline::build(history),
+                collector: &user.user.full_name,
+                creditor: &user.creditor.name,
+            },
+        );
+        let role = user.role();
         DetailPage {
+            account_id: a.id.0,
+            work,
+            can_log: role.works_accounts(),
+            can_pause: role.supervises(),
+            can_post: role.posts_payments(),
+            idempotency_key: crate::auth::random_token(),
+            notice,
+            recap,
+            form_errors: Vec::new(),
+            csrf_token: user.csrf_token.clone(),
+            payment_channels: crate::api::accounts::CHANNELS,
             account_no: a.account_no.clone(),
             product: lang.product(a.product),
             status: lang.status(a.status),
@@ -166,6 +264,8 @@ impl PaymentRow {
     fn new(lang: Lang, p: &Payment) -> PaymentRow {
         let s = lang.strings();
         PaymentRow {
+            id: p.id.0,
+            reversible: p.reverses.is_none() && p.reversed_by.is_none(),
             date: format::date_time(lang, p.paid_at, Zone::Wib),
             amount: format::rupiah(p.amount),
             reference: p.reference.clone(),

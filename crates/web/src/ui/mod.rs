@@ -11,6 +11,7 @@ pub mod login;
 pub mod page;
 pub mod portfolio;
 mod schedule;
+mod workspace;
 
 use axum::extract::Request;
 use axum::middleware::Next;

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::i18n::{Lang, Strings};
+use crate::i18n::{Lang, Strings, WorkStrings};
 use crate::session::CurrentUser;
 use crate::ui::error::UiError;
 
@@ -15,6 +15,8 @@ pub struct Page {
     pub lang: Lang,
     /// Its words.
     pub s: &'static Strings,
+    /// Its words of the workbench pages.
+    pub w: &'static WorkStrings,
     /// The page title.
     pub title: String,
     /// The signed-in user, if any.
@@ -38,6 +40,10 @@ pub struct Nav {
     pub creditors: Vec<CreditorOption>,
     /// Show the portfolio link.
     pub sees_portfolio: bool,
+    /// Show the worklist link.
+    pub works_accounts: bool,
+    /// Show the team link.
+    pub supervises: bool,
 }
 
 /// One entry of the creditor switcher.
@@ -69,6 +75,7 @@ impl Page {
         Page {
             lang,
             s: lang.strings(),
+            w: lang.work(),
             title: title.into(),
             nav: Some(Nav {
                 full_name: user.user.full_name.clone(),
@@ -77,6 +84,8 @@ impl Page {
                 creditor_name: user.creditor.name.clone(),
                 creditors,
                 sees_portfolio: user.role().sees_portfolio(),
+                works_accounts: user.role().works_accounts(),
+                supervises: user.role().supervises(),
             }),
             header_search: true,
         }
@@ -87,6 +96,7 @@ impl Page {
         Page {
             lang,
             s: lang.strings(),
+            w: lang.work(),
             title: title.into(),
             nav: None,
             header_search: false,

@@ -1,0 +1,385 @@
+//! The working half of the account page: whether the debtor may be contacted now (the
+//! compliance gate, in the debtor's local time), the call script and objection playbook,
+//! the contact form, and the account's one timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sepakat_domain::compliance::{Channel, Consent, ContactRequest, Gate, Party};
+use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
+use sepakat_domain::negotiation::Playbook;
+use sepakat_domain::script::{CallScript, RenderedStep};
+use sepakat_domain::template::{MessageContext, Salutation};
+use sepakat_domain::{PromiseStatus, Zone};
+use sepakat_store::{AccountDetail, Interaction, Pause, StoredPromise};
+
+use crate::format;
+use crate::i18n::{Lang, Named};
+use crate::timeline::{Entry, Event};
+
+/// A choice of a form's select.
+pub struct Choice {
+    /// The form value.
+    pub code: &'static str,
+    /// The shown name.
+    pub label: &'static str,
+    /// Preselected.
+    pub selected: bool,
+}
+
+/// Every value of a code, named, with `selected` preselected.
+pub fn choices<T: Named + PartialEq>(lang: Lang, selected: Option<T>) -> Vec<Choice> {
+    T::all()
+        .iter()
+        .map(|v| Choice {
+            code: v.code(),
+            label: lang.name(*v),
+            selected: selected == Some(*v),
+        })
+        .collect()
+}
+
+/// The gate's answer for one channel, now.
+pub struct GateRow {
+    /// The channel's name.
+    pub channel: &'static str,
+    /// Allowed now.
+    pub allowed: bool,
+    /// The rule's name, and the next allowed time when refused.
+    pub text: String,
+}
+
+/// One objection of the playbook, for the panel.
+pub struct ObjectionView {
+    /// What the debtor says.
+    pub label: String,
+    /// Reason codes (space-separated) that open it.
+    pub reasons: String,
+    /// Listen.
+    pub listen: String,
+    /// Empathise.
+    pub empathise: String,
+    /// Questions.
+    pub questions: Vec<String>,
+    /// Answers.
+    pub answers: Vec<String>,
+    /// Closing.
+    pub deadline: String,
+}
+
+/// One line of the timeline.
+pub struct TimelineRow {
+    /// When, in the debtor's zone.
+    pub time: String,
+    /// What kind (CSS class and test hook).
+    pub kind: &'static str,
+    /// Headline.
+    pub title: String,
+    /// Details.
+    pub detail: String,
+    /// Who.
+    pub by: String,
+}
+
+/// What the workspace shows besides the account's data.
+pub struct Workspace {
+    /// The debtor's local time now.
+    pub local_time: String,
+    /// The gate per channel.
+    pub gate: Vec<GateRow>,
+    /// The active pause, described.
+    pub paused: Option<String>,
+    /// The pending promise, described.
+    pub pending_promise: Option<String>,
+    /// Script steps before verification.
+    pub script_open: Vec<RenderedStep>,
+    /// Script steps about the debt.
+    pub script_debt: Vec<RenderedStep>,
+    /// The playbook.
+    pub objections: Vec<ObjectionView>,
+    /// Form choices.
+    pub channels: Vec<Choice>,
+    /// Form choices.
+    pub directions: Vec<Choice>,
+    /// Form choices.
+    pub parties: Vec<Choice>,
+    /// Form choices.
+    pub outcomes: Vec<Choice>,
+    /// Form choices.
+    pub reasons: Vec<Choice>,
+    /// Form choices.
+    pub pause_reasons: Vec<Choice>,
+    /// Earliest promise date (the debtor's today).
+    pub min_promise_date: String,
+    /// The timeline.
+    pub timeline: Vec<TimelineRow>,
+}
+
+/// The parts the workspace is built from.
+pub struct Inputs<'a> {
+    /// The account.
+    pub account: &'a AccountDetail,
+    /// Its interactions.
+    pub interactions: &'a [Interaction],
+    /// Its promises.
+    pub promises: &'a [StoredPromise],
+    /// Its pauses.
+    pub pauses: &'a [Pause],
+    /// The debtor's consents.
+    pub consents: &'a [Consent],
+    /// The merged timeline.
+    pub timeline: Vec<Entry>,
+    /// The signed-in collector's name (for the script).
+    pub collector: &'a str,
+    /// The creditor's name.
+    pub creditor: &'a str,
+}
+
+/// The pause covering `day`, if any.
+pub fn active_pause(pauses: &[Pause], day: NaiveDate) -> Option<&Pause> {
+    pauses
+        .iter()
+        .rev()
+        .find(|p| p.data.starts_on <= day && p.data.ends_on.is_none_or(|end| day <= end))
+}
+
+/// The channels the workspace shows the gate for.
+const GATED: [Channel; 4] = [
+    Channel::Call,
+    Channel::Whatsapp,
+    Channel::Sms,
+    Channel::FieldVisit,
+];
+
+/// The gate's decision for a contact with the debtor of `inputs` now.
+pub fn decide(
+    gate: &Gate,
+    zone: Zone,
+    channel: Channel,
+    party: Party,
+    now: DateTime<Utc>,
+    paused: bool,
+    consents: &[Consent],
+    interactions: &[Interaction],
+) -> sepakat_domain::Decision {
+    let history = interactions
+        .iter()
+        .filter(|i| i.data.direction == Direction::Outbound)
+        .map(|i| (i.data.channel, i.data.at));
+    let (today, week) = sepakat_domain::compliance::count_attempts(zone, channel, now, history);
+    let mut request = ContactRequest::new(now, zone, channel);
+    request.party = party;
+    if party != Party::Debtor {
+        request.purpose = sepakat_domain::compliance::Purpose::Whereabouts;
+    }
+    request.paused = paused;
+    request.consents = consents;
+    request.attempts_today = today;
+    request.attempts_this_week = week;
+    gate.check(&request)
+}
+
+impl Workspace {
+    /// Builds the workspace for `lang` at `now`.
+    pub fn new(lang: Lang, gate: &Gate, now: DateTime<Utc>, inputs: Inputs<'_>) -> Workspace {
+        let w = lang.work();
+        let a = inputs.account;
+        let zone = a.debtor.data.province.zone();
+        let local_today = zone.local(now).date();
+        let pause = active_pause(inputs.pauses, local_today);
+        let gate_rows = GATED
+            .iter()
+            .map(|&channel| {
+                let d = decide(
+                    gate,
+                    zone,
+                    channel,
+                    Party::Debtor,
+                    now,
+                    pause.is_some(),
+                    inputs.consents,
+                    inputs.interactions,
+                );
+                let mut text = lang.name(d.rule).to_string();
+                if let (false, Some(next)) = (d.allowed, d.next_allowed_at) {
+                    text = format!(
+                        "{text} · {} {}",
+                        w.next_allowed,
+                        format::date_time(lang, next, zone)
+                    );
+                }
+                GateRow {
+                    channel: lang.name(channel),
+                    allowed: d.allowed,
+                    text,
+                }
+            })
+            .collect();
+        let paused = pause.map(|p| {
+            let until = p
+                .data
+                .ends_on
+                .map(|d| format!("{} {}", w.until, format::date(lang, d)))
+                .unwrap_or_else(|| w.until_lifted.to_string());
+            format!("{} ({}) {until}", w.paused, lang.name(p.data.reason))
+        });
+        let pending_promise = inputs
+            .promises
+            .iter()
+            .find(|p| p.status == PromiseStatus::Pending)
+            .map(|p| {
+                format!(
+                    "{} · {}",
+                    format::rupiah(p.data.amount),
+                    format::date(lang, p.data.promised_on)
+                )
+            });
+        let context = script_context(a, inputs.collector, inputs.creditor);
+        let (script_open, script_debt) = CallScript::shipped()
+            .render(&context)
+            .into_iter()
+            .partition(|s| !s.debt_details);
+        Workspace {
+            local_time: format::date_time(lang, now, zone),
+            gate: gate_rows,
+            paused,
+            pending_promise,
+            script_open,
+            script_debt,
+            objections: objections(),
+            channels: choices(lang, Some(Channel::Call)),
+            directions: choices(lang, Some(Direction::Outbound)),
+            parties: choices(lang, Some(Party::Debtor)),
+            outcomes: choices::<Outcome>(lang, None),
+            reasons: choices::<Reason>(lang, None),
+            pause_reasons: choices::<PauseReason>(lang, None),
+            min_promise_date: local_today.to_string(),
+            timeline: inputs
+                .timeline
+                .iter()
+                .map(|e| timeline_row(lang, zone, e))
+                .collect(),
+        }
+    }
+}
+
+/// What the script may say about this account.
+fn script_context(a: &AccountDetail, collector: &str, creditor: &str) -> MessageContext {
+    let d = &a.debtor.data;
+    MessageContext {
+        salutation: Some(Salutation::from_gender(d.gender)),
+        name: Some(d.name.clone()),
+        creditor: Some(creditor.to_string()),
+        account_no: Some(a.account_no.clone()),
+        overdue: Some(a.balance.total_overdue()).filter(|r| r.is_positive()),
+        total_due: Some(a.balance.total_outstanding()),
+        due_date: a.balance.oldest_unpaid_due,
+        collector: Some(collector.to_string()),
+        ..MessageContext::default()
+    }
+}
+
+fn objections() -> Vec<ObjectionView> {
+    Playbook::shipped()
+        .objections
+        .into_iter()
+        .map(|o| ObjectionView {
+            label: o.label,
+            reasons: o
+                .reasons
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(" "),
+            listen: o.listen,
+            empathise: o.empathise,
+            questions: o.questions,
+            answers: o.answers,
+            deadline: o.deadline,
+        })
+        .collect()
+}
+
+fn timeline_row(lang: Lang, zone: Zone, entry: &Entry) -> TimelineRow {
+    let w = lang.work();
+    let time = format::date_time(lang, entry.at, zone);
+    let (kind, title, detail, by) = match &entry.event {
+        Event::Interaction(i) => {
+            let d = &i.data;
+            let mut detail = format!(
+                "{} · {} · {}",
+                lang.name(d.channel),
+                lang.name(d.party),
+                lang.name(d.outcome)
+            );
+            if let Some(r) = d.reason {
+                detail.push_str(&format!(" · {}", lang.name(r)));
+            }
+            if !d.notes.is_empty() {
+                detail.push_str(&format!(" — {}", d.notes));
+            }
+            let title = if d.corrects.is_some() {
+                w.ev_correction
+            } else {
+                w.ev_interaction
+            };
+            ("interaction", title.to_string(), detail, String::new())
+        }
+        Event::PromiseMade(p) => (
+            "promise",
+            w.ev_promise_made.to_string(),
+            format!(
+                "{} · {}",
+                format::rupiah(p.data.amount),
+                format::date(lang, p.data.promised_on)
+            ),
+            String::new(),
+        ),
+        Event::PromiseSettled(p) => (
+            "promise",
+            format!("{}: {}", w.ev_promise_settled, lang.name(p.status)),
+            format!(
+                "{} / {}",
+                format::rupiah(p.paid),
+                format::rupiah(p.data.amount)
+            ),
+            String::new(),
+        ),
+        Event::Payment(p) => {
+            let title = if p.reverses.is_some() {
+                w.ev_reversal
+            } else {
+                w.ev_payment
+            };
+            let mut detail = format!("{} · {} · {}", format::rupiah(p.amount), p.channel, p.reference);
+            if let Some(reason) = &p.reason {
+                detail.push_str(&format!(" — {reason}"));
+            }
+            ("payment", title.to_string(), detail, String::new())
+        }
+        Event::Pause(p) => {
+            let until = p
+                .data
+                .ends_on
+                .map(|d| format!("{} {}", w.until, format::date(lang, d)))
+                .unwrap_or_else(|| w.until_lifted.to_string());
+            (
+                "pause",
+                w.ev_pause.to_string(),
+                format!("{} · {until} — {}", lang.name(p.data.reason), p.data.note),
+                String::new(),
+            )
+        }
+        Event::Audit(a) => (
+            "audit",
+            w.ev_audit.to_string(),
+            a.entry.action.clone(),
+            a.entry.actor.name.clone(),
+        ),
+    };
+    TimelineRow {
+        time,
+        kind,
+        title,
+        detail,
+        by,
+    }
+}
