@@ -10,6 +10,7 @@ pub mod bucket;
 pub mod clock;
 pub mod compliance;
 pub mod dpd;
+pub mod evidence;
 pub mod guard;
 pub mod identity;
 pub mod interaction;

@@ -10,6 +10,7 @@ pub mod model;
 pub mod postgres;
 pub mod run;
 pub mod sqlite;
+pub mod workbench;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use sepakat_domain::AllocationOrder;
 pub use collection::*;
 pub use model::*;
 pub use run::*;
+pub use workbench::*;
 
 /// What can go wrong at the storage boundary; callers never see driver errors.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +70,7 @@ pub enum WriteStage {
 
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
-pub trait Store: Send + Sync + RunStore + CollectionStore {
+pub trait Store: Send + Sync + RunStore + CollectionStore + WorkbenchStore {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

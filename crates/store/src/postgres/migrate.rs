@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_run.sql",
         include_str!("../../migrations/postgres/0003_run.sql"),
     ),
+    (
+        4,
+        "0004_workbench.sql",
+        include_str!("../../migrations/postgres/0004_workbench.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

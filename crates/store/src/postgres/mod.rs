@@ -17,6 +17,7 @@ mod payment_import;
 mod pool;
 mod run;
 mod user;
+mod workbench;
 
 use ::postgres::error::SqlState;
 use ::postgres::Config;

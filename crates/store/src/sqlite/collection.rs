@@ -21,7 +21,7 @@ use crate::run::consent_from_parts;
 use crate::*;
 
 #[allow(clippy::too_many_arguments)]
-fn audit_entry(
+pub(super) fn audit_entry(
     tx: &Transaction,
     creditor: CreditorId,
     at: DateTime<Utc>,
@@ -60,7 +60,11 @@ fn ensure(
     found.ok_or(StoreError::NotFound(what))
 }
 
-fn ensure_account(conn: &Connection, creditor: CreditorId, account: AccountId) -> StoreResult<()> {
+pub(super) fn ensure_account(
+    conn: &Connection,
+    creditor: CreditorId,
+    account: AccountId,
+) -> StoreResult<()> {
     let sql = "SELECT 1 FROM accounts WHERE id = ?1 AND creditor_id = ?2";
     ensure(conn, sql, account.0, creditor, format!("account {account}"))
 }
@@ -70,12 +74,16 @@ fn ensure_team(conn: &Connection, creditor: CreditorId, team: TeamId) -> StoreRe
     ensure(conn, sql, team.0, creditor, format!("team {team}"))
 }
 
-fn ensure_user(conn: &Connection, creditor: CreditorId, user: UserId) -> StoreResult<()> {
+pub(super) fn ensure_user(
+    conn: &Connection,
+    creditor: CreditorId,
+    user: UserId,
+) -> StoreResult<()> {
     let sql = "SELECT 1 FROM user_creditors WHERE user_id = ?1 AND creditor_id = ?2";
     ensure(conn, sql, user.0, creditor, format!("user {user}"))
 }
 
-fn collect<T>(
+pub(super) fn collect<T>(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
@@ -138,6 +146,144 @@ fn promise(row: &Row) -> StoreResult<StoredPromise> {
         })?,
         resolved_at: row.get::<_, Option<i64>>(10)?.map(to_instant).transpose()?,
     })
+}
+
+/// Logs an interaction in the caller's transaction (no idempotency check): the
+/// account, user and corrected interaction must be the creditor's; audited.
+pub(super) fn write_interaction(
+    tx: &Transaction,
+    creditor: CreditorId,
+    new: &NewInteraction,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> StoreResult<InteractionId> {
+    ensure_account(tx, creditor, new.account)?;
+    if let Some(user) = new.user {
+        ensure_user(tx, creditor, user)?;
+    }
+    if let Some(corrects) = new.corrects {
+        let same = tx
+            .prepare_cached(
+                "SELECT 1 FROM interactions
+                 WHERE id = ?1 AND creditor_id = ?2 AND account_id = ?3",
+            )?
+            .query_row(params![corrects.0, creditor.0, new.account.0], |_| Ok(()))
+            .optional()?;
+        if same.is_none() {
+            return Err(StoreError::Conflict(format!(
+                "interaction {corrects} is not an interaction of account {}: a correction \
+                 must point to one of the same account",
+                new.account
+            )));
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO interactions (creditor_id, account_id, at, user_id, channel,
+             direction, party, outcome, reason, notes, corrects, idempotency_key,
+             created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        creditor.0,
+        new.account.0,
+        instant(new.at),
+        new.user.map(|u| u.0),
+        new.channel.code(),
+        new.direction.code(),
+        new.party.code(),
+        new.outcome.code(),
+        new.reason.map(|r| r.code()),
+        new.notes,
+        new.corrects.map(|c| c.0),
+        new.idempotency_key,
+        instant(now)
+    ])?;
+    let id = InteractionId(tx.last_insert_rowid());
+    audit_entry(
+        tx,
+        creditor,
+        now,
+        actor,
+        "interaction.recorded",
+        "account",
+        new.account,
+        json!({ "interaction": id, "channel": new.channel.code(),
+                "outcome": new.outcome.code(), "corrects": new.corrects }),
+    )?;
+    Ok(id)
+}
+
+/// Records a pending promise in the caller's transaction (rules in `crate::collection`);
+/// audited.
+pub(super) fn write_promise(
+    tx: &Transaction,
+    creditor: CreditorId,
+    new: &NewPromise,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> StoreResult<PromiseId> {
+    let outstanding = tx
+        .prepare_cached(
+            "SELECT total_outstanding FROM accounts WHERE id = ?1 AND creditor_id = ?2",
+        )?
+        .query_row(params![new.account.0, creditor.0], |r| r.get::<_, i64>(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("account {}", new.account)))?;
+    check_promise(new, Rupiah::new(outstanding), today)?;
+    if let Some(interaction) = new.interaction {
+        let same = tx
+            .prepare_cached(
+                "SELECT 1 FROM interactions
+                 WHERE id = ?1 AND creditor_id = ?2 AND account_id = ?3",
+            )?
+            .query_row(
+                params![interaction.0, creditor.0, new.account.0],
+                |_| Ok(()),
+            )
+            .optional()?;
+        if same.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "interaction {interaction} of account {}",
+                new.account
+            )));
+        }
+    }
+    let pending = tx
+        .prepare_cached("SELECT id FROM promises WHERE account_id = ?1 AND status = 'pending'")?
+        .query_row([new.account.0], |r| r.get::<_, i64>(0))
+        .optional()?;
+    if let Some(existing) = pending {
+        return Err(pending_conflict(new.account, existing));
+    }
+    tx.prepare_cached(
+        "INSERT INTO promises (creditor_id, account_id, interaction_id, amount,
+                               promised_on, channel, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        creditor.0,
+        new.account.0,
+        new.interaction.map(|i| i.0),
+        new.amount.value(),
+        day(new.promised_on),
+        new.channel.code(),
+        instant(now),
+        actor.user.map(|u| u.0)
+    ])?;
+    let id = PromiseId(tx.last_insert_rowid());
+    audit_entry(
+        tx,
+        creditor,
+        now,
+        actor,
+        "promise.created",
+        "account",
+        new.account,
+        json!({ "promise": id, "amount": new.amount.value(),
+                "promised_on": new.promised_on }),
+    )?;
+    Ok(id)
 }
 
 impl CollectionStore for SqliteStore {
@@ -291,52 +437,7 @@ impl CollectionStore for SqliteStore {
                     return Ok(InteractionId(id));
                 }
             }
-            ensure_account(tx, creditor, new.account)?;
-            if let Some(user) = new.user {
-                ensure_user(tx, creditor, user)?;
-            }
-            if let Some(corrects) = new.corrects {
-                let same = tx
-                    .prepare_cached(
-                        "SELECT 1 FROM interactions
-                         WHERE id = ?1 AND creditor_id = ?2 AND account_id = ?3",
-                    )?
-                    .query_row(params![corrects.0, creditor.0, new.account.0], |_| Ok(()))
-                    .optional()?;
-                if same.is_none() {
-                    return Err(StoreError::Conflict(format!(
-                        "interaction {corrects} is not an interaction of account {}: a correction \
-                         must point to one of the same account",
-                        new.account
-                    )));
-                }
-            }
-            tx.prepare_cached(
-                "INSERT INTO interactions (creditor_id, account_id, at, user_id, channel,
-                     direction, party, outcome, reason, notes, corrects, idempotency_key,
-                     created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
-                creditor.0,
-                new.account.0,
-                instant(new.at),
-                new.user.map(|u| u.0),
-                new.channel.code(),
-                new.direction.code(),
-                new.party.code(),
-                new.outcome.code(),
-                new.reason.map(|r| r.code()),
-                new.notes,
-                new.corrects.map(|c| c.0),
-                new.idempotency_key,
-                instant(now)
-            ])?;
-            let id = InteractionId(tx.last_insert_rowid());
-            audit_entry(tx, creditor, now, actor, "interaction.recorded", "account", new.account,
-                json!({ "interaction": id, "channel": new.channel.code(),
-                        "outcome": new.outcome.code(), "corrects": new.corrects }))?;
-            Ok(id)
+            write_interaction(tx, creditor, new, now, actor)
         })
     }
 
@@ -348,71 +449,7 @@ impl CollectionStore for SqliteStore {
         now: DateTime<Utc>,
         actor: &Actor,
     ) -> StoreResult<PromiseId> {
-        self.write(|tx| {
-            let outstanding = tx
-                .prepare_cached(
-                    "SELECT total_outstanding FROM accounts WHERE id = ?1 AND creditor_id = ?2",
-                )?
-                .query_row(params![new.account.0, creditor.0], |r| r.get::<_, i64>(0))
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("account {}", new.account)))?;
-            check_promise(new, Rupiah::new(outstanding), today)?;
-            if let Some(interaction) = new.interaction {
-                let same = tx
-                    .prepare_cached(
-                        "SELECT 1 FROM interactions
-                         WHERE id = ?1 AND creditor_id = ?2 AND account_id = ?3",
-                    )?
-                    .query_row(
-                        params![interaction.0, creditor.0, new.account.0],
-                        |_| Ok(()),
-                    )
-                    .optional()?;
-                if same.is_none() {
-                    return Err(StoreError::NotFound(format!(
-                        "interaction {interaction} of account {}",
-                        new.account
-                    )));
-                }
-            }
-            let pending = tx
-                .prepare_cached(
-                    "SELECT id FROM promises WHERE account_id = ?1 AND status = 'pending'",
-                )?
-                .query_row([new.account.0], |r| r.get::<_, i64>(0))
-                .optional()?;
-            if let Some(existing) = pending {
-                return Err(pending_conflict(new.account, existing));
-            }
-            tx.prepare_cached(
-                "INSERT INTO promises (creditor_id, account_id, interaction_id, amount,
-                                       promised_on, channel, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                creditor.0,
-                new.account.0,
-                new.interaction.map(|i| i.0),
-                new.amount.value(),
-                day(new.promised_on),
-                new.channel.code(),
-                instant(now),
-                actor.user.map(|u| u.0)
-            ])?;
-            let id = PromiseId(tx.last_insert_rowid());
-            audit_entry(
-                tx,
-                creditor,
-                now,
-                actor,
-                "promise.created",
-                "account",
-                new.account,
-                json!({ "promise": id, "amount": new.amount.value(),
-                        "promised_on": new.promised_on }),
-            )?;
-            Ok(id)
-        })
+        self.write(|tx| write_promise(tx, creditor, new, today, now, actor))
     }
 
     fn resolve_promise(

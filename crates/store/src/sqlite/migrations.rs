@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "run",
         include_str!("../../migrations/sqlite/0003_run.sql"),
     ),
+    (
+        4,
+        "workbench",
+        include_str!("../../migrations/sqlite/0004_workbench.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

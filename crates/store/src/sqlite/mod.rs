@@ -14,12 +14,14 @@ mod account_write;
 mod audit;
 mod codec;
 mod collection;
+mod contact;
 mod deferred_indexes;
 mod import;
 mod migrations;
 mod payment;
 mod run;
 mod tenant;
+mod workbench;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};

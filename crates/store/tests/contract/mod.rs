@@ -16,6 +16,7 @@ mod portfolio;
 mod run;
 mod search;
 mod tenant;
+pub mod workbench;
 
 pub use collection::*;
 pub use import::*;
@@ -25,6 +26,7 @@ pub use portfolio::*;
 pub use run::*;
 pub use search::*;
 pub use tenant::*;
+pub use workbench::*;
 
 use sepakat_store::Store;
 
@@ -105,6 +107,15 @@ macro_rules! contract_tests {
             written_actions_come_back_exactly_from_the_queue_and_the_worklists,
             prune_runs_keeps_the_queue_in_force_and_a_running_one,
             the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
+            worklist_ranks_follow_ups_first_then_priority_and_holds_each_account_once,
+            worklist_leaves_out_paused_accounts_and_accounts_contacted_today,
+            next_account_releases_the_earlier_claim_and_skips_accounts_others_hold,
+            a_live_claim_of_another_is_a_conflict_naming_the_holder_and_an_own_claim_extends,
+            holders_name_the_claim_sticky_collector_allocation_and_team,
+            a_contact_stores_interaction_promise_evidence_and_follow_ups_together,
+            a_promise_due_tomorrow_gets_no_reminder_in_the_past,
+            bad_contacts_are_refused_and_store_nothing,
+            follow_ups_are_completed_once_and_the_team_view_counts_the_period,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(
