@@ -7,6 +7,11 @@
 //! | `GET /bahasa/{id\|en}` | anyone | `ui::language` |
 //! | `GET /` | supervisor and up (collectors → `/akun`) | `ui::portfolio` |
 //! | `GET /akun`, `GET /akun/{id}` | signed in | `ui::account` |
+//! | `GET /kerja`, `POST /kerja/berikutnya` | collector, supervisor, manager | `ui::worklist` |
+//! | `POST /akun/{id}/kontak`, `/ambil`, `/lepas` | collector, supervisor, manager | `ui::contact` |
+//! | `POST /akun/{id}/pembayaran`, `…/{payment}/batal` | supervisor, manager, admin | `ui::payment` |
+//! | `POST /akun/{id}/jeda` | supervisor, manager | `ui::payment` |
+//! | `GET /tim`, `POST /tim/alihkan` | supervisor, manager | `ui::team` |
 //! | `POST /kreditur` | signed in | `ui::creditor` |
 //! | `/api/v1/…` | bearer token | `api` |
 //! | `GET /healthz`, `GET /metrics`, `/static/…` | anyone | `ops` |
@@ -23,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::language::router())
         .merge(ui::portfolio::router().route_layer(from_fn(ui::require_portfolio)))
         .merge(ui::account::router())
+        .merge(ui::worklist::router())
+        .merge(ui::contact::router())
+        .merge(ui::payment::router())
+        .merge(ui::team::router())
         .merge(ui::creditor::router())
         .fallback(ui::error::not_found)
         // Outermost last: errors are drawn, then the session resolved, then CSRF checked.

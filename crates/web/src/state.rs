@@ -25,6 +25,9 @@ pub struct WebConfig {
     /// The compliance gate every contact from the workbench passes (the same
     /// `[compliance]` configuration as the nightly run).
     pub gate: Gate,
+    /// How long "next account" holds an account for a collector unless they act on it
+    /// (default 30 minutes); an abandoned claim lapses after this.
+    pub claim_ttl: chrono::Duration,
 }
 
 impl Default for WebConfig {
@@ -37,6 +40,7 @@ impl Default for WebConfig {
             buckets: BucketSet::default(),
             allocation_order: AllocationOrder::default(),
             gate: Gate::shipped(),
+            claim_ttl: chrono::Duration::minutes(30),
         }
     }
 }

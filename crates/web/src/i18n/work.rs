@@ -57,6 +57,8 @@ words! {
     held_by: "Dipegang", "Held by";
     /// Column: priority rank.
     rank: "No.", "No.";
+    /// "You" (holder column).
+    you: "Anda", "You";
     /// Pending promise column.
     pending_promise: "Janji bayar aktif", "Pending promise";
     /// Claim banner: yours.

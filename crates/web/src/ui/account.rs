@@ -9,7 +9,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use sepakat_domain::ProductType;
-use sepakat_store::{AccountListItem, AccountQuery, EntityRef};
+use sepakat_store::{AccountDetail, AccountListItem, AccountQuery, EntityRef};
 use serde::Deserialize;
 
 use crate::access::{read_account, Via};
@@ -184,11 +184,25 @@ async fn detail(
     )
     .await?
     .ok_or(UiError::NotFound)?;
+    draw(&state, lang, &user, account, &notice, Vec::new()).await
+}
+
+/// Draws the account page (the workspace) for `account`, with the notice of a form just
+/// saved or the errors of one that was not.
+pub(crate) async fn draw(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    account: AccountDetail,
+    notice: &Notice,
+    form_errors: Vec<String>,
+) -> Result<Html<String>, UiError> {
     let creditor = user.creditor.id;
     let id = account.id;
     let debtor = account.debtor.id;
     let reads_audit = user.role().reads_audit();
-    let (history, consents) = state
+    let now = state.now();
+    let (history, consents, claim) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -197,20 +211,29 @@ async fn detail(
                 pauses: s.pauses(creditor, id)?,
                 audit: s.audit_trail(creditor, &EntityRef::new("account", id), 200)?,
             };
-            Ok((history, s.consents(creditor, debtor)?))
+            let claim = match s.claim(creditor, id, now)? {
+                Some(c) => {
+                    let name = s.user(c.user)?.map(|u| u.full_name).unwrap_or_default();
+                    Some((c, name))
+                }
+                None => None,
+            };
+            Ok((history, s.consents(creditor, debtor)?, claim))
         })
         .await?;
     let page = Page::new(
         lang,
         format!("{} {}", lang.strings().account_title, account.account_no),
-        &user,
+        user,
     );
     let loaded = Loaded {
         account,
         history,
         consents,
+        claim,
         reads_audit,
     };
-    let view = DetailPage::new(page, &state, &user, loaded, &notice);
+    let mut view = DetailPage::new(page, state, user, loaded, notice);
+    view.form_errors = form_errors;
     render(&view)
 }

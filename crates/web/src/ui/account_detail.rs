@@ -6,7 +6,7 @@
 use askama::Template;
 use sepakat_domain::{ScheduleMethod, Zone};
 use sepakat_domain::compliance::Consent;
-use sepakat_store::{AccountDetail, AuditEntry, Payment};
+use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment};
 
 use crate::format;
 use crate::i18n::Lang;
@@ -26,6 +26,8 @@ pub struct Loaded {
     pub history: History,
     /// The debtor's consents.
     pub consents: Vec<Consent>,
+    /// The live claim on the account, with the holder's name.
+    pub claim: Option<(Claim, String)>,
     /// Whether the user reads the audit trail (the audit table is shown).
     pub reads_audit: bool,
 }
@@ -65,7 +67,9 @@ pub struct DetailPage {
     /// The recap of the promise just made, to send to the debtor.
     recap: Option<String>,
     /// Why the contact form was not saved (re-drawn with the page).
-    form_errors: Vec<String>,
+    pub(crate) form_errors: Vec<String>,
+    /// The live claim: (mine, holder's name, until).
+    claim: Option<(bool, String, String)>,
     /// The session's CSRF token for the page's forms.
     csrf_token: String,
     /// Payment channels of the payment form.
@@ -125,6 +129,7 @@ impl DetailPage {
             account: a,
             history,
             consents,
+            claim,
             reads_audit,
         } = loaded;
         let lang = page.lang;
@@ -230,6 +235,14 @@ impl DetailPage {
             notice,
             recap,
             form_errors: Vec::new(),
+            claim: claim.map(|(c, name)| {
+                let zone = a.debtor.data.province.zone();
+                (
+                    c.user == user.user.id,
+                    name,
+                    format::date_time(lang, c.expires_at, zone),
+                )
+            }),
             csrf_token: user.csrf_token.clone(),
             payment_channels: crate::api::accounts::CHANNELS,
             account_no: a.account_no.clone(),

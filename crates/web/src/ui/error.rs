@@ -45,6 +45,21 @@ impl From<StoreError> for UiError {
     }
 }
 
+impl From<crate::work::WorkError> for UiError {
+    /// For handlers that do not draw the refusal on their own page.
+    fn from(e: crate::work::WorkError) -> Self {
+        use crate::work::WorkError as W;
+        match e {
+            W::Forbidden | W::NotYours | W::HeldBy { .. } => UiError::Forbidden,
+            W::NotFound => UiError::NotFound,
+            W::Store(e) => UiError::Internal(e.to_string()),
+            W::Paused { .. } | W::Refused { .. } | W::Invalid { .. } | W::Conflict(_) => {
+                UiError::BadRequest
+            }
+        }
+    }
+}
+
 impl From<askama::Error> for UiError {
     fn from(e: askama::Error) -> Self {
         UiError::Internal(format!("template: {e}"))

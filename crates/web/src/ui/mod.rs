@@ -2,6 +2,7 @@
 //! creditor and language switches. Each module exposes `router()`; `routes.rs` joins them.
 
 pub mod account;
+pub mod contact;
 mod account_detail;
 pub mod creditor;
 pub mod csrf;
@@ -9,9 +10,12 @@ pub mod error;
 pub mod language;
 pub mod login;
 pub mod page;
+pub mod payment;
 pub mod portfolio;
 mod schedule;
+pub mod team;
 mod workspace;
+pub mod worklist;
 
 use axum::extract::Request;
 use axum::middleware::Next;

@@ -2,8 +2,8 @@
 //! compliance gate, in the debtor's local time), the call script and objection playbook,
 //! the contact form, and the account's one timeline.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sepakat_domain::compliance::{Channel, Consent, ContactRequest, Gate, Party};
+use chrono::{DateTime, Utc};
+use sepakat_domain::compliance::{Channel, Consent, Gate, Party};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::negotiation::Playbook;
 use sepakat_domain::script::{CallScript, RenderedStep};
@@ -14,6 +14,7 @@ use sepakat_store::{AccountDetail, Interaction, Pause, StoredPromise};
 use crate::format;
 use crate::i18n::{Lang, Named};
 use crate::timeline::{Entry, Event};
+use crate::work::gate::{active_pause, ContactFacts};
 
 /// A choice of a form's select.
 pub struct Choice {
@@ -133,14 +134,6 @@ pub struct Inputs<'a> {
     pub creditor: &'a str,
 }
 
-/// The pause covering `day`, if any.
-pub fn active_pause(pauses: &[Pause], day: NaiveDate) -> Option<&Pause> {
-    pauses
-        .iter()
-        .rev()
-        .find(|p| p.data.starts_on <= day && p.data.ends_on.is_none_or(|end| day <= end))
-}
-
 /// The channels the workspace shows the gate for.
 const GATED: [Channel; 4] = [
     Channel::Call,
@@ -148,34 +141,6 @@ const GATED: [Channel; 4] = [
     Channel::Sms,
     Channel::FieldVisit,
 ];
-
-/// The gate's decision for a contact with the debtor of `inputs` now.
-pub fn decide(
-    gate: &Gate,
-    zone: Zone,
-    channel: Channel,
-    party: Party,
-    now: DateTime<Utc>,
-    paused: bool,
-    consents: &[Consent],
-    interactions: &[Interaction],
-) -> sepakat_domain::Decision {
-    let history = interactions
-        .iter()
-        .filter(|i| i.data.direction == Direction::Outbound)
-        .map(|i| (i.data.channel, i.data.at));
-    let (today, week) = sepakat_domain::compliance::count_attempts(zone, channel, now, history);
-    let mut request = ContactRequest::new(now, zone, channel);
-    request.party = party;
-    if party != Party::Debtor {
-        request.purpose = sepakat_domain::compliance::Purpose::Whereabouts;
-    }
-    request.paused = paused;
-    request.consents = consents;
-    request.attempts_today = today;
-    request.attempts_this_week = week;
-    gate.check(&request)
-}
 
 impl Workspace {
     /// Builds the workspace for `lang` at `now`.
@@ -185,19 +150,16 @@ impl Workspace {
         let zone = a.debtor.data.province.zone();
         let local_today = zone.local(now).date();
         let pause = active_pause(inputs.pauses, local_today);
+        let facts = ContactFacts {
+            zone,
+            paused: pause.is_some(),
+            consents: inputs.consents,
+            interactions: inputs.interactions,
+        };
         let gate_rows = GATED
             .iter()
             .map(|&channel| {
-                let d = decide(
-                    gate,
-                    zone,
-                    channel,
-                    Party::Debtor,
-                    now,
-                    pause.is_some(),
-                    inputs.consents,
-                    inputs.interactions,
-                );
+                let d = facts.decide(gate, channel, Party::Debtor, now);
                 let mut text = lang.name(d.rule).to_string();
                 if let (false, Some(next)) = (d.allowed, d.next_allowed_at) {
                     text = format!(

@@ -1,0 +1,132 @@
+//! Money on an account from the workbench: posting a payment by hand, reversing one with
+//! a reason, and pausing collection. Each is one store transaction with its audit entry.
+
+use chrono::NaiveDate;
+use sepakat_domain::interaction::PauseReason;
+use sepakat_domain::Rupiah;
+use sepakat_store::{AccountDetail, NewPause, NewPayment, NewPaymentData, Payment, PaymentId};
+
+use super::{Problem, WorkError, Worker};
+use crate::AppState;
+
+/// The longest payment reference or reversal reason kept.
+pub const MAX_TEXT: usize = 200;
+
+/// A payment as typed by hand.
+#[derive(Debug, Clone)]
+pub struct PaymentInput {
+    /// Amount received.
+    pub amount: Rupiah,
+    /// The payer's or bank's reference (unique per creditor).
+    pub reference: String,
+    /// How it was paid (`crate::api::accounts::CHANNELS`).
+    pub channel: String,
+}
+
+fn text(field: &'static str, value: &str) -> Result<String, WorkError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(WorkError::invalid(field, Problem::Required));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(WorkError::invalid(field, Problem::TooLong(MAX_TEXT)));
+    }
+    Ok(value.to_string())
+}
+
+/// Posts a payment received now; the store allocates it and settles a pending promise it
+/// keeps.
+pub async fn post(
+    state: &AppState,
+    worker: &Worker,
+    account: &AccountDetail,
+    input: PaymentInput,
+) -> Result<Payment, WorkError> {
+    if !worker.role.posts_payments() {
+        return Err(WorkError::Forbidden);
+    }
+    if !input.amount.is_positive() {
+        return Err(WorkError::invalid("amount", Problem::NotPositive));
+    }
+    let reference = text("reference", &input.reference)?;
+    if !crate::api::accounts::CHANNELS.contains(&input.channel.as_str()) {
+        return Err(WorkError::invalid(
+            "channel",
+            Problem::Unknown {
+                value: input.channel,
+                expected: crate::api::accounts::CHANNELS.join(", "),
+            },
+        ));
+    }
+    let payment = NewPayment {
+        account: account.id,
+        data: NewPaymentData {
+            paid_at: state.now(),
+            amount: input.amount,
+            reference,
+            channel: input.channel,
+        },
+    };
+    let (order, worker) = (state.config().allocation_order.clone(), worker.clone());
+    Ok(state
+        .store(move |s| s.post_payment(worker.creditor, &payment, &order, &worker.actor))
+        .await?)
+}
+
+/// Reverses a payment of `account` with a reason.
+pub async fn reverse(
+    state: &AppState,
+    worker: &Worker,
+    account: &AccountDetail,
+    payment: PaymentId,
+    reason: &str,
+) -> Result<Payment, WorkError> {
+    if !worker.role.posts_payments() {
+        return Err(WorkError::Forbidden);
+    }
+    let reason = text("reversal_reason", reason)?;
+    let (now, worker, id) = (state.now(), worker.clone(), account.id);
+    state
+        .store(move |s| {
+            if !s.payments(worker.creditor, id)?.iter().any(|p| p.id == payment) {
+                return Ok(Err(WorkError::NotFound));
+            }
+            Ok(Ok(s.reverse_payment(worker.creditor, payment, &reason, now, &worker.actor)?))
+        })
+        .await?
+}
+
+/// Pauses collection on `account` from the debtor's today until `until` (inclusive;
+/// None = until lifted).
+pub async fn pause(
+    state: &AppState,
+    worker: &Worker,
+    account: &AccountDetail,
+    reason: PauseReason,
+    until: Option<NaiveDate>,
+    note: &str,
+) -> Result<(), WorkError> {
+    if !worker.role.supervises() {
+        return Err(WorkError::Forbidden);
+    }
+    let note = text("note", note)?;
+    let now = state.now();
+    let today = account.debtor.data.province.zone().local(now).date();
+    if let Some(end) = until {
+        if end < today {
+            return Err(WorkError::invalid("until", Problem::DateInPast(today)));
+        }
+    }
+    let pause = NewPause {
+        account: account.id,
+        reason,
+        note,
+        starts_on: today,
+        ends_on: until,
+    };
+    let worker = worker.clone();
+    state
+        .store(move |s| s.pause_account(worker.creditor, &pause, now, &worker.actor))
+        .await?;
+    Ok(())
+}
