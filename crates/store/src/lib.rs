@@ -7,6 +7,7 @@
 
 pub mod collection;
 pub mod model;
+pub mod negotiation;
 pub mod postgres;
 pub mod run;
 pub mod sqlite;
@@ -18,6 +19,7 @@ use sepakat_domain::AllocationOrder;
 
 pub use collection::*;
 pub use model::*;
+pub use negotiation::*;
 pub use run::*;
 
 /// What can go wrong at the storage boundary; callers never see driver errors.
@@ -68,7 +70,7 @@ pub enum WriteStage {
 
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
-pub trait Store: Send + Sync + RunStore + CollectionStore {
+pub trait Store: Send + Sync + RunStore + CollectionStore + NegotiationStore {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

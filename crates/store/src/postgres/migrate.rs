@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_run.sql",
         include_str!("../../migrations/postgres/0003_run.sql"),
     ),
+    (
+        5,
+        "0005_negotiation.sql",
+        include_str!("../../migrations/postgres/0005_negotiation.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "run",
         include_str!("../../migrations/sqlite/0003_run.sql"),
     ),
+    (
+        5,
+        "negotiation",
+        include_str!("../../migrations/sqlite/0005_negotiation.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

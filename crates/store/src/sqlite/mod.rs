@@ -17,6 +17,7 @@ mod collection;
 mod deferred_indexes;
 mod import;
 mod migrations;
+mod negotiation;
 mod payment;
 mod run;
 mod tenant;
