@@ -24,7 +24,7 @@ fn computed(account: &AccountDetail) -> (Assessment, Vec<Offer>) {
     let dpd = Dpd::as_of(account.balance.oldest_unpaid_due, as_of);
     let debt = Debt {
         product: account.product,
-        balance: account.balance.clone(),
+        balance: account.balance,
         dpd,
         kolektibilitas: Regime::bank().classify(dpd),
         annual_rate: account.terms.annual_rate,
