@@ -8,7 +8,7 @@ use sepakat_domain::negotiation::wire::{
     assess_declaration, compute_offers, DeclarationInput, OfferRequestInput,
 };
 use sepakat_domain::negotiation::{
-    Declaration, Negotiation, NegotiationPolicy, Offer, OfferRequest, OfferSet,
+    Assessment, Debt, Declaration, Negotiation, NegotiationPolicy, Offer, OfferRequest, OfferSet,
 };
 use sepakat_domain::Role;
 use sepakat_store::{AccountId, Actor, CreditorId, NewOffer, Store, StoreError, StoredOffer};
@@ -44,6 +44,71 @@ pub struct Proposed {
     pub set: OfferSet,
 }
 
+/// The computed negotiation of a proposal, before anything is stored.
+struct Prepared {
+    account: AccountId,
+    debt: Debt,
+    assessment: Assessment,
+    request: OfferRequest,
+    set: OfferSet,
+}
+
+fn prepare(
+    store: &dyn Store,
+    creditor: CreditorId,
+    proposal: &Proposal,
+    policy: &NegotiationPolicy,
+) -> NegotiationResult<Prepared> {
+    if !matches!(
+        proposal.role,
+        Role::Collector | Role::Supervisor | Role::Manager
+    ) {
+        return Err(NegotiationError::NotAllowed(format!(
+            "role {} does not negotiate offers",
+            proposal.role
+        )));
+    }
+    let account = store
+        .account(creditor, proposal.account)?
+        .ok_or_else(|| StoreError::NotFound(format!("account {}", proposal.account)))?;
+    let regime = store
+        .creditor(creditor)?
+        .ok_or_else(|| StoreError::NotFound(format!("creditor {creditor}")))?
+        .regime;
+    let payments = store.payments(creditor, account.id)?;
+    let promises = store.promises(creditor, account.id)?;
+    let debt = debt_of(&account, &regime, &payments, &promises, proposal.today)?;
+    let declaration = Declaration::try_from(proposal.declaration.clone())?;
+    let assessment = assess_declaration(declaration, &policy.ability)?;
+    let request = OfferRequest::from(proposal.request);
+    let set = compute_offers(&Negotiation {
+        debt: &debt,
+        assessment: &assessment,
+        policy,
+        role: proposal.role,
+        as_of: proposal.today,
+        request: &request,
+    })?;
+    Ok(Prepared {
+        account: account.id,
+        debt,
+        assessment,
+        request,
+        set,
+    })
+}
+
+/// The options for the stored account, computed as `propose` would, storing nothing (the
+/// panel shows them side by side before the collector chooses; `chosen_rank` is ignored).
+pub fn preview(
+    store: &dyn Store,
+    creditor: CreditorId,
+    proposal: &Proposal,
+    policy: &NegotiationPolicy,
+) -> NegotiationResult<OfferSet> {
+    Ok(prepare(store, creditor, proposal, policy)?.set)
+}
+
 /// Computes the options for the stored account and stores the assessment with the chosen
 /// option as an offer. Refused (nothing stored): a role that negotiates nothing, invalid
 /// declarations or requests (tenor 0 or above policy, discount above the cap, …), a rank
@@ -57,42 +122,12 @@ pub fn propose(
     now: DateTime<Utc>,
     actor: &Actor,
 ) -> NegotiationResult<Proposed> {
-    if !matches!(
-        proposal.role,
-        Role::Collector | Role::Supervisor | Role::Manager
-    ) {
-        return Err(NegotiationError::NotAllowed(format!(
-            "role {} does not negotiate offers",
-            proposal.role
-        )));
-    }
     if proposal.offer_days == 0 {
         return Err(invalid("offer_days", "must be at least 1"));
     }
-    let account = store
-        .account(creditor, proposal.account)?
-        .ok_or_else(|| StoreError::NotFound(format!("account {}", proposal.account)))?;
-    let regime = store
-        .creditor(creditor)?
-        .ok_or_else(|| StoreError::NotFound(format!("creditor {creditor}")))?
-        .regime;
-    let payments = store.payments(creditor, account.id)?;
-    let promises = store.promises(creditor, account.id)?;
-    let as_of = proposal.today;
-    let debt = debt_of(&account, &regime, &payments, &promises, as_of)?;
-    let declaration = Declaration::try_from(proposal.declaration.clone())?;
-    let assessment = assess_declaration(declaration, &policy.ability)?;
-    let request = OfferRequest::from(proposal.request);
-    let negotiation = |role| Negotiation {
-        debt: &debt,
-        assessment: &assessment,
-        policy,
-        role,
-        as_of,
-        request: &request,
-    };
-    let set = compute_offers(&negotiation(proposal.role))?;
-    let chosen = set
+    let p = prepare(store, creditor, proposal, policy)?;
+    let chosen = p
+        .set
         .options
         .iter()
         .find(|o| o.rank == proposal.chosen_rank)
@@ -102,22 +137,30 @@ pub fn propose(
                 format!(
                     "there is no option {}; options are 1 to {}",
                     proposal.chosen_rank,
-                    set.options.len()
+                    p.set.options.len()
                 ),
             )
         })?;
     let approvers = if chosen.authority.needs_approval() {
         approvers_of(chosen, proposal.role, |role| {
-            compute_offers(&negotiation(role)).map(|s| s.options)
+            compute_offers(&Negotiation {
+                debt: &p.debt,
+                assessment: &p.assessment,
+                policy,
+                role,
+                as_of: proposal.today,
+                request: &p.request,
+            })
+            .map(|s| s.options)
         })?
     } else {
         Vec::new()
     };
     let new = NewOffer {
-        account: account.id,
-        assessment: assessment.clone(),
-        as_of,
-        options: set.options.clone(),
+        account: p.account,
+        assessment: p.assessment.clone(),
+        as_of: proposal.today,
+        options: p.set.options.clone(),
         chosen_rank: proposal.chosen_rank,
         created_role: proposal.role,
         approvers,
@@ -127,7 +170,7 @@ pub fn propose(
     let offer = store
         .offer(creditor, id)?
         .ok_or_else(|| StoreError::Other(format!("offer {id} vanished after it was stored")))?;
-    Ok(Proposed { offer, set })
+    Ok(Proposed { offer, set: p.set })
 }
 
 /// The roles above `creator` whose own authority covers `chosen`: the same option (same
