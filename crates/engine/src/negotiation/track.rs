@@ -154,3 +154,166 @@ pub fn track_arrangements(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use sepakat_domain::negotiation::OfferKind;
+    use sepakat_domain::Allocation;
+    use sepakat_store::{AccountId, ArrangementId, ArrangementInstalment, OfferId, PaymentId};
+
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn arrangement(amounts: &[i64], max_misses: u32) -> Arrangement {
+        Arrangement {
+            id: ArrangementId(1),
+            account: AccountId(1),
+            offer: OfferId(1),
+            kind: OfferKind::InstalmentPlan,
+            status: ArrangementStatus::Active,
+            max_misses,
+            created_at: Utc
+                .with_ymd_and_hms(2026, 12, 1, 3, 0, 0)
+                .single()
+                .expect("t"),
+            created_by: None,
+            ended_at: None,
+            instalments: amounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| ArrangementInstalment {
+                    seq: i as u32 + 1,
+                    due_on: day("2026-12-10") + chrono::Months::new(i as u32),
+                    amount: Rupiah::new(*a),
+                    paid: Rupiah::ZERO,
+                    status: InstalmentStatus::Pending,
+                })
+                .collect(),
+        }
+    }
+
+    /// A payment at 23:30 UTC on `on`: already the next day in WIB.
+    fn payment(id: i64, on: &str, amount: i64, reverses: Option<i64>) -> Payment {
+        Payment {
+            id: PaymentId(id),
+            account: AccountId(1),
+            paid_at: day(on).and_hms_opt(23, 30, 0).expect("t").and_utc(),
+            amount: Rupiah::new(amount),
+            reference: format!("R{id}"),
+            channel: "transfer".into(),
+            allocation: Allocation::default(),
+            instalments_cleared: 0,
+            reverses: reverses.map(PaymentId),
+            reason: None,
+            reversed_by: None,
+        }
+    }
+
+    fn statuses(t: &ArrangementTracking) -> Vec<InstalmentStatus> {
+        t.instalments.iter().map(|i| i.2).collect()
+    }
+
+    #[test]
+    fn a_payment_counts_on_the_debtors_local_day() {
+        let a = arrangement(&[100], 2);
+        // 23:30 UTC on 9 Dec is 06:30 WIB on 10 Dec: on time.
+        let t = instalment_verdict(
+            &a,
+            &[payment(1, "2026-12-09", 100, None)],
+            Zone::Wib,
+            day("2026-12-10"),
+            0,
+        );
+        assert_eq!(statuses(&t), [InstalmentStatus::Paid]);
+        assert_eq!(t.status, ArrangementStatus::Completed);
+        // The same instant on 10 Dec is 11 Dec in WIB: late.
+        let t = instalment_verdict(
+            &a,
+            &[payment(1, "2026-12-10", 100, None)],
+            Zone::Wib,
+            day("2026-12-11"),
+            0,
+        );
+        assert_eq!(statuses(&t), [InstalmentStatus::Late]);
+    }
+
+    #[test]
+    fn an_unpaid_instalment_is_missed_only_after_the_grace_days() {
+        let a = arrangement(&[100, 100, 100], 2);
+        let on_last_grace_day = instalment_verdict(&a, &[], Zone::Wib, day("2026-12-13"), 3);
+        assert_eq!(
+            on_last_grace_day.instalments[0].2,
+            InstalmentStatus::Pending
+        );
+        let after = instalment_verdict(&a, &[], Zone::Wib, day("2026-12-14"), 3);
+        assert_eq!(after.instalments[0].2, InstalmentStatus::Missed);
+        assert_eq!(after.status, ArrangementStatus::Active);
+    }
+
+    #[test]
+    fn payments_fill_instalments_in_order_and_a_reversal_takes_its_payment_back() {
+        let a = arrangement(&[100, 100, 100], 2);
+        let pays = [
+            payment(1, "2026-12-05", 150, None),
+            payment(2, "2026-12-06", 100, None),
+            payment(3, "2026-12-07", -100, Some(2)),
+        ];
+        let t = instalment_verdict(&a, &pays, Zone::Wib, day("2026-12-20"), 3);
+        assert_eq!(
+            t.instalments
+                .iter()
+                .map(|i| i.1.value())
+                .collect::<Vec<_>>(),
+            [100, 50, 0]
+        );
+        assert_eq!(
+            statuses(&t),
+            [
+                InstalmentStatus::Paid,
+                InstalmentStatus::Pending,
+                InstalmentStatus::Pending
+            ]
+        );
+    }
+
+    #[test]
+    fn payments_before_the_arrangement_and_after_the_date_do_not_count() {
+        let a = arrangement(&[100], 2);
+        let pays = [
+            payment(1, "2026-11-20", 100, None),
+            payment(2, "2026-12-20", 100, None),
+            // Reversing a payment from before the arrangement takes nothing from it.
+            payment(3, "2026-12-02", -100, Some(1)),
+        ];
+        let t = instalment_verdict(&a, &pays, Zone::Wib, day("2026-12-12"), 3);
+        assert_eq!(t.instalments[0].1, Rupiah::ZERO);
+        assert_eq!(t.instalments[0].2, InstalmentStatus::Pending);
+    }
+
+    #[test]
+    fn misses_reaching_the_limit_or_a_missed_last_instalment_default_the_arrangement() {
+        let two = arrangement(&[100, 100, 100], 2);
+        let t = instalment_verdict(&two, &[], Zone::Wib, day("2027-01-20"), 3);
+        assert_eq!(t.status, ArrangementStatus::Defaulted);
+        let lump = arrangement(&[300], 2);
+        let t = instalment_verdict(&lump, &[], Zone::Wib, day("2026-12-20"), 3);
+        assert_eq!(
+            t.status,
+            ArrangementStatus::Defaulted,
+            "nothing is left to catch up"
+        );
+    }
+
+    #[test]
+    fn the_verdict_is_the_same_for_the_same_date_and_payments() {
+        let a = arrangement(&[100, 100], 2);
+        let pays = [payment(1, "2026-12-05", 120, None)];
+        let first = instalment_verdict(&a, &pays, Zone::Wita, day("2027-01-03"), 3);
+        let again = instalment_verdict(&a, &pays, Zone::Wita, day("2027-01-03"), 3);
+        assert_eq!(first, again);
+    }
+}
