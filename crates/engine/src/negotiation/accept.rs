@@ -8,7 +8,7 @@ use sepakat_domain::negotiation::wire::OptionView;
 use sepakat_domain::template::{long_date, Salutation};
 use sepakat_store::{
     AccountDetail, Actor, Arrangement, ArrangementId, CreditorId, OfferId, OfferStatus, Store,
-    StoreError,
+    StoreError, StoredOffer,
 };
 
 use super::{invalid, NegotiationResult};
@@ -75,38 +75,104 @@ pub fn accept(
         now,
         actor,
     )?;
-    let chosen = offer
-        .chosen()
-        .ok_or_else(|| StoreError::Other(format!("offer {id} has no chosen option")))?;
-    let mut option = OptionView::from(chosen.clone());
-    // Accepted means proposed within authority or approved: the agreement may be made.
-    debug_assert!(matches!(
-        offer.status,
-        OfferStatus::Proposed | OfferStatus::Approved
-    ));
-    option.needs_approval = false;
-    let agreement_pdf = match &account.debtor.data.nik {
-        Some(nik) => {
-            let parties = Parties {
-                creditor: creditor_name.clone(),
-                account_no: account.account_no.clone(),
-                debtor_name: account.debtor.data.name.clone(),
-                nik: nik.clone(),
-                address: agreement_address(&account),
-                city: acceptance.place.trim().to_string(),
-            };
-            let doc = agreement_pdf(&parties, &option, acceptance.today, now)
-                .map_err(|e| StoreError::Other(format!("agreement for offer {id}: {e}")))?;
-            Some(doc.to_bytes())
-        }
-        None => None,
-    };
+    let option = agreed_option(&offer)?;
+    let agreement_pdf = agreement_bytes(
+        &creditor_name,
+        &account,
+        &option,
+        acceptance.place.trim(),
+        acceptance.today,
+        now,
+    )?;
     let stored = read_arrangement(store, creditor, &account, arrangement)?;
     Ok(Accepted {
         arrangement: stored,
         agreement_pdf,
         recap: recap(&creditor_name, &account, &option, acceptance.today),
     })
+}
+
+/// The payment agreement of an offer as PDF bytes, e.g. to download it again after the
+/// acceptance. Only for an offer the debtor may sign or has signed (proposed, approved or
+/// accepted; otherwise `Conflict`); None for a debtor without a NIK. Writes nothing.
+pub fn agreement(
+    store: &dyn Store,
+    creditor: CreditorId,
+    offer: OfferId,
+    place: &str,
+    signed_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> NegotiationResult<Option<Vec<u8>>> {
+    if place.trim().is_empty() {
+        return Err(invalid(
+            "place",
+            "where the agreement is signed is required",
+        ));
+    }
+    let stored = store
+        .offer(creditor, offer)?
+        .ok_or_else(|| StoreError::NotFound(format!("offer {offer}")))?;
+    if !matches!(
+        stored.status,
+        OfferStatus::Proposed | OfferStatus::Approved | OfferStatus::Accepted
+    ) {
+        return Err(StoreError::Conflict(format!(
+            "offer {offer} is {}: no agreement for it",
+            stored.status.code()
+        ))
+        .into());
+    }
+    let account = store
+        .account(creditor, stored.data.account)?
+        .ok_or_else(|| StoreError::NotFound(format!("account {}", stored.data.account)))?;
+    let creditor_name = store
+        .creditor(creditor)?
+        .ok_or_else(|| StoreError::NotFound(format!("creditor {creditor}")))?
+        .name;
+    let option = agreed_option(&stored)?;
+    agreement_bytes(
+        &creditor_name,
+        &account,
+        &option,
+        place.trim(),
+        signed_on,
+        now,
+    )
+}
+
+/// The chosen option as the agreement and recap show it: an offer that reached acceptance
+/// was within authority or approved, so it no longer needs approval.
+fn agreed_option(offer: &StoredOffer) -> NegotiationResult<OptionView> {
+    let chosen = offer
+        .chosen()
+        .ok_or_else(|| StoreError::Other(format!("offer {} has no chosen option", offer.id)))?;
+    let mut option = OptionView::from(chosen.clone());
+    option.needs_approval = false;
+    Ok(option)
+}
+
+fn agreement_bytes(
+    creditor: &str,
+    account: &AccountDetail,
+    option: &OptionView,
+    place: &str,
+    signed_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> NegotiationResult<Option<Vec<u8>>> {
+    let Some(nik) = &account.debtor.data.nik else {
+        return Ok(None);
+    };
+    let parties = Parties {
+        creditor: creditor.to_string(),
+        account_no: account.account_no.clone(),
+        debtor_name: account.debtor.data.name.clone(),
+        nik: nik.clone(),
+        address: agreement_address(account),
+        city: place.to_string(),
+    };
+    let doc = agreement_pdf(&parties, option, signed_on, now)
+        .map_err(|e| StoreError::Other(format!("agreement of option {}: {e}", option.rank)))?;
+    Ok(Some(doc.to_bytes()))
 }
 
 fn agreement_address(account: &AccountDetail) -> String {

@@ -15,7 +15,7 @@ mod decide;
 mod propose;
 mod track;
 
-pub use accept::{accept, recap, Acceptance, Accepted};
+pub use accept::{accept, agreement, recap, Acceptance, Accepted};
 pub use account::{debt_of, promise_history, remaining_months};
 pub use decide::decide;
 pub use propose::{preview, propose, Proposal, Proposed};

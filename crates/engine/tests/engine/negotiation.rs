@@ -12,8 +12,8 @@ use sepakat_domain::{
     Role, Rupiah, ScheduleMethod,
 };
 use sepakat_engine::negotiation::{
-    accept, decide, preview, propose, track_arrangements, Acceptance, NegotiationError, Proposal,
-    Proposed,
+    accept, agreement, decide, preview, propose, track_arrangements, Acceptance, NegotiationError,
+    Proposal, Proposed,
 };
 use sepakat_store::{
     AccountId, AccountStatus, AccountUpsert, Actor, ArrangementStatus, CreditorId, DebtorKind,
@@ -397,6 +397,31 @@ fn an_offer_beyond_authority_is_approved_by_a_supervisor_never_by_its_maker_then
             "offer.created"
         ]
     );
+    // The agreement can be downloaded again, the same as at acceptance; nothing is written.
+    let again = agreement(
+        d.store(),
+        d.creditor,
+        id,
+        "Bandung",
+        (now() + Duration::hours(2)).date_naive(),
+        now() + Duration::hours(2),
+    )
+    .expect("agreement")
+    .expect("a person's agreement");
+    assert_eq!(again, pdf);
+    assert_eq!(d.trail(), trail);
+}
+
+#[test]
+fn no_agreement_is_printed_for_an_offer_waiting_for_approval() {
+    let d = desk();
+    let pending = d.propose_kind(OfferKind::FullPayoff, true).offer.id;
+    match agreement(d.store(), d.creditor, pending, "Bandung", today(), now()) {
+        Err(NegotiationError::Store(StoreError::Conflict(m))) => {
+            assert!(m.contains("pending_approval"), "{m}")
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
 }
 
 #[test]
