@@ -73,6 +73,9 @@ pub struct CollectionConfig {
     pub dpd_buckets: BucketSet,
     /// Order in which a payment pays the components.
     pub allocation_order: AllocationOrder,
+    /// How long "next account" holds an account for a collector, in minutes; an
+    /// abandoned claim lapses after it.
+    pub claim_minutes: u32,
 }
 
 /// `[compliance]`.
@@ -146,6 +149,7 @@ impl Default for Config {
             collection: CollectionConfig {
                 dpd_buckets: BucketSet::default(),
                 allocation_order: AllocationOrder::default(),
+                claim_minutes: 30,
             },
             compliance: ComplianceConfig {
                 holidays_file: String::new(),

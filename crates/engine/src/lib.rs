@@ -9,6 +9,7 @@ pub mod bench_offers;
 pub mod demo;
 pub mod document;
 pub mod import;
+pub mod negotiation;
 pub mod progress;
 pub mod run;
 

@@ -5,6 +5,7 @@ mod engine {
     pub mod demo;
     pub mod examples;
     pub mod files;
+    pub mod negotiation;
     pub mod payments;
     pub mod run;
     pub mod support;

@@ -7,6 +7,7 @@
 
 pub mod collection;
 pub mod model;
+pub mod negotiation;
 pub mod postgres;
 pub mod run;
 pub mod sqlite;
@@ -19,6 +20,7 @@ use sepakat_domain::AllocationOrder;
 
 pub use collection::*;
 pub use model::*;
+pub use negotiation::*;
 pub use run::*;
 pub use workbench::*;
 
@@ -70,7 +72,9 @@ pub enum WriteStage {
 
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
-pub trait Store: Send + Sync + RunStore + CollectionStore + WorkbenchStore {
+pub trait Store:
+    Send + Sync + RunStore + CollectionStore + WorkbenchStore + NegotiationStore
+{
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

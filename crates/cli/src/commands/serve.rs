@@ -33,6 +33,7 @@ pub fn web_config(config: &Config) -> Result<WebConfig> {
         buckets: config.collection.dpd_buckets.clone(),
         allocation_order: config.collection.allocation_order.clone(),
         gate: config.compliance.gate()?,
+        claim_ttl: chrono::Duration::minutes(i64::from(config.collection.claim_minutes.max(1))),
     })
 }
 

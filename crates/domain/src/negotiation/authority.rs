@@ -160,11 +160,7 @@ impl AuthorityMatrix {
         let approver = if exceeded.is_empty() {
             None
         } else {
-            APPROVERS
-                .iter()
-                .copied()
-                .filter(|a| rank(*a) > rank(role))
-                .find(|a| self.exceeded(*a, product, class, terms).is_empty())
+            approvers_above(role).find(|a| self.exceeded(*a, product, class, terms).is_empty())
         };
         AuthorityCheck { exceeded, approver }
     }
@@ -238,6 +234,15 @@ impl AuthorityMatrix {
         );
         out
     }
+}
+
+/// The roles senior enough to approve an offer made by `role`, lowest first (whether one
+/// of them may approve a given offer also depends on its own limits: `AuthorityMatrix::check`).
+pub fn approvers_above(role: Role) -> impl Iterator<Item = Role> {
+    APPROVERS
+        .iter()
+        .copied()
+        .filter(move |a| rank(*a) > rank(role))
 }
 
 /// Seniority for approvals: collectors, then supervisors, then managers; other roles

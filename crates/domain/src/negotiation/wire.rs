@@ -244,12 +244,12 @@ fn amount(field: &str, value: Rupiah) -> Result<Rupiah, InputError> {
     Ok(value)
 }
 
-impl TryFrom<NegotiationInput> for Case {
+impl TryFrom<PolicyInput> for NegotiationPolicy {
     type Error = InputError;
 
-    fn try_from(input: NegotiationInput) -> Result<Case, InputError> {
+    /// The default policy with the parts given replaced, validated.
+    fn try_from(p: PolicyInput) -> Result<NegotiationPolicy, InputError> {
         let mut policy = NegotiationPolicy::default();
-        let p = input.policy;
         if let Some(a) = p.ability {
             policy.ability = a;
         }
@@ -266,8 +266,15 @@ impl TryFrom<NegotiationInput> for Case {
         policy
             .validate()
             .map_err(|e| InputError::split("", e.to_string()))?;
+        Ok(policy)
+    }
+}
 
-        let a = input.account;
+impl AccountInput {
+    /// The account as the negotiation on `as_of` sees it (DPD and, unless given, the class
+    /// derived from the oldest unpaid due date). Errors name `account.…` fields.
+    pub fn into_debt(self, as_of: NaiveDate) -> Result<Debt, InputError> {
+        let a = self;
         let b = a.balance;
         let balance = Balance {
             outstanding_principal: amount(
@@ -303,8 +310,8 @@ impl TryFrom<NegotiationInput> for Case {
             RegimeInput::Bank => Regime::bank(),
             RegimeInput::P2p => Regime::p2p(),
         };
-        let dpd = Dpd::as_of(balance.oldest_unpaid_due, input.as_of);
-        let debt = Debt {
+        let dpd = Dpd::as_of(balance.oldest_unpaid_due, as_of);
+        Ok(Debt {
             product: a.product,
             balance,
             dpd,
@@ -316,9 +323,16 @@ impl TryFrom<NegotiationInput> for Case {
             original_principal: amount("account.original_principal", a.original_principal)?,
             charges_paid: amount("account.charges_paid", a.charges_paid)?,
             promises,
-        };
+        })
+    }
+}
 
-        let d = input.assessment;
+impl TryFrom<DeclarationInput> for Declaration {
+    type Error = InputError;
+
+    /// The declaration; a hardship reason must be a playbook code. Amounts are checked
+    /// by `assess` (errors name `assessment.…` fields either way).
+    fn try_from(d: DeclarationInput) -> Result<Declaration, InputError> {
         if let Some(h) = &d.hardship {
             if Playbook::shipped().get(&h.reason).is_none() {
                 return Err(InputError::new(
@@ -327,7 +341,7 @@ impl TryFrom<NegotiationInput> for Case {
                 ));
             }
         }
-        let declaration = Declaration {
+        Ok(Declaration {
             monthly_income: d.monthly_income,
             essential_expenses: d.essential_expenses,
             other_debt_payments: d.other_debt_payments,
@@ -336,19 +350,47 @@ impl TryFrom<NegotiationInput> for Case {
                 reason: h.reason,
                 evidence: h.evidence,
             }),
-        };
-        let r = input.request;
+        })
+    }
+}
+
+impl From<OfferRequestInput> for OfferRequest {
+    fn from(r: OfferRequestInput) -> OfferRequest {
+        OfferRequest {
+            tenor_months: r.tenor_months,
+            down_payment: r.down_payment,
+            discount: r.discount,
+            first_payment: r.first_payment,
+        }
+    }
+}
+
+/// Assesses a declaration under `policy`; errors name `assessment.…` fields.
+pub fn assess_declaration(
+    declaration: Declaration,
+    policy: &AbilityPolicy,
+) -> Result<Assessment, InputError> {
+    assess(declaration, policy).map_err(|e| InputError::split("assessment.", e.to_string()))
+}
+
+/// Computes the options of a negotiation; errors name the field (`request.tenor_months`, …).
+pub fn compute_offers(n: &Negotiation) -> Result<OfferSet, InputError> {
+    offers(n).map_err(|e| InputError::split("", e.to_string()))
+}
+
+impl TryFrom<NegotiationInput> for Case {
+    type Error = InputError;
+
+    fn try_from(input: NegotiationInput) -> Result<Case, InputError> {
+        let policy = NegotiationPolicy::try_from(input.policy)?;
+        let debt = input.account.into_debt(input.as_of)?;
+        let declaration = Declaration::try_from(input.assessment)?;
         Ok(Case {
             as_of: input.as_of,
             role: input.role,
             debt,
             declaration,
-            request: OfferRequest {
-                tenor_months: r.tenor_months,
-                down_payment: r.down_payment,
-                discount: r.discount,
-                first_payment: r.first_payment,
-            },
+            request: input.request.into(),
             policy,
         })
     }
@@ -357,17 +399,15 @@ impl TryFrom<NegotiationInput> for Case {
 impl Case {
     /// Assesses the debtor and computes the options.
     pub fn run(self) -> Result<(Assessment, OfferSet), InputError> {
-        let assessment = assess(self.declaration, &self.policy.ability)
-            .map_err(|e| InputError::split("assessment.", e.to_string()))?;
-        let set = offers(&Negotiation {
+        let assessment = assess_declaration(self.declaration, &self.policy.ability)?;
+        let set = compute_offers(&Negotiation {
             debt: &self.debt,
             assessment: &assessment,
             policy: &self.policy,
             role: self.role,
             as_of: self.as_of,
             request: &self.request,
-        })
-        .map_err(|e| InputError::split("", e.to_string()))?;
+        })?;
         Ok((assessment, set))
     }
 }

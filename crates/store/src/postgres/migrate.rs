@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0004_workbench.sql",
         include_str!("../../migrations/postgres/0004_workbench.sql"),
     ),
+    (
+        5,
+        "0005_negotiation.sql",
+        include_str!("../../migrations/postgres/0005_negotiation.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

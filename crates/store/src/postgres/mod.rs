@@ -12,6 +12,7 @@ mod collection;
 mod creditor;
 mod import;
 mod migrate;
+mod negotiation;
 mod payment;
 mod payment_import;
 mod pool;

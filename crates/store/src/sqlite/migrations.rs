@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "workbench",
         include_str!("../../migrations/sqlite/0004_workbench.sql"),
     ),
+    (
+        5,
+        "negotiation",
+        include_str!("../../migrations/sqlite/0005_negotiation.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

@@ -18,6 +18,7 @@ mod contact;
 mod deferred_indexes;
 mod import;
 mod migrations;
+mod negotiation;
 mod payment;
 mod run;
 mod tenant;

@@ -11,6 +11,7 @@ mod collection;
 pub mod fixtures;
 mod import;
 mod isolation;
+mod negotiation;
 mod payment;
 mod portfolio;
 mod run;
@@ -21,6 +22,7 @@ pub mod workbench;
 pub use collection::*;
 pub use import::*;
 pub use isolation::*;
+pub use negotiation::*;
 pub use payment::*;
 pub use portfolio::*;
 pub use run::*;
@@ -116,6 +118,17 @@ macro_rules! contract_tests {
             a_promise_due_tomorrow_gets_no_reminder_in_the_past,
             bad_contacts_are_refused_and_store_nothing,
             follow_ups_are_completed_once_and_the_team_view_counts_the_period,
+            assessment_and_offer_are_saved_together_audited_and_read_back,
+            offer_beyond_authority_waits_in_the_queue_until_another_person_approves,
+            nobody_decides_their_own_offer_and_bad_decisions_change_nothing,
+            offers_that_are_not_ready_cannot_be_accepted_and_nothing_is_written,
+            accepting_an_offer_creates_the_arrangement_with_its_schedule_once,
+            a_paused_account_gets_no_offer_and_accepts_none,
+            bad_offers_are_refused_and_store_nothing,
+            expire_offers_marks_only_open_offers_past_their_expiry,
+            another_creditors_offers_and_arrangements_are_not_found,
+            tracking_writes_changes_once_and_a_default_returns_the_account_to_collection,
+            a_tracking_verdict_must_cover_exactly_the_stored_instalments,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(

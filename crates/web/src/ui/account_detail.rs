@@ -4,8 +4,8 @@
 //! every value formatted for the page.
 
 use askama::Template;
-use sepakat_domain::{ScheduleMethod, Zone};
 use sepakat_domain::compliance::Consent;
+use sepakat_domain::{ScheduleMethod, Zone};
 use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment};
 
 use crate::format;

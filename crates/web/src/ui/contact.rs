@@ -34,7 +34,11 @@ pub fn router() -> Router<AppState> {
         .route("/akun/{id}/lepas", post(release))
 }
 
-async fn account(state: &AppState, user: &CurrentUser, raw_id: &str) -> Result<AccountDetail, UiError> {
+async fn account(
+    state: &AppState,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<AccountDetail, UiError> {
     read_account(state, user.actor(), &user.creditor, raw_id, Via::Ui, None)
         .await?
         .ok_or(UiError::NotFound)
@@ -51,7 +55,15 @@ async fn refused(
     if let WorkError::Store(e) = error {
         return Err(UiError::Internal(e.to_string()));
     }
-    let page = draw(state, lang, user, account, &Notice::default(), vec![error.message(lang)]).await?;
+    let page = draw(
+        state,
+        lang,
+        user,
+        account,
+        &Notice::default(),
+        vec![error.message(lang)],
+    )
+    .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -185,23 +197,55 @@ impl ContactForm {
                 })
                 .transpose()
         }
-        let channel = parsed("channel", code("channel", true)?, Channel::parse, Channel::ALL, |c| c.code())?;
-        let direction = parsed("direction", code("direction", true)?, Direction::parse, Direction::ALL, |c| c.code())?;
-        let party = parsed("party", code("party", true)?, Party::parse, Party::ALL, |c| c.code())?;
-        let outcome = parsed("outcome", code("outcome", true)?, Outcome::parse, Outcome::ALL, |c| c.code())?;
-        let reason = parsed("reason", code("reason", false)?, Reason::parse, Reason::ALL, |c| c.code())?;
+        let channel = parsed(
+            "channel",
+            code("channel", true)?,
+            Channel::parse,
+            Channel::ALL,
+            |c| c.code(),
+        )?;
+        let direction = parsed(
+            "direction",
+            code("direction", true)?,
+            Direction::parse,
+            Direction::ALL,
+            |c| c.code(),
+        )?;
+        let party = parsed(
+            "party",
+            code("party", true)?,
+            Party::parse,
+            Party::ALL,
+            |c| c.code(),
+        )?;
+        let outcome = parsed(
+            "outcome",
+            code("outcome", true)?,
+            Outcome::parse,
+            Outcome::ALL,
+            |c| c.code(),
+        )?;
+        let reason = parsed(
+            "reason",
+            code("reason", false)?,
+            Reason::parse,
+            Reason::ALL,
+            |c| c.code(),
+        )?;
         let amount = self
             .get("promise_amount")
             .map(|v| {
-                Rupiah::parse(v)
-                    .map_err(|_| WorkError::invalid("promise.amount", Problem::NotAnAmount(v.to_string())))
+                Rupiah::parse(v).map_err(|_| {
+                    WorkError::invalid("promise.amount", Problem::NotAnAmount(v.to_string()))
+                })
             })
             .transpose()?;
         let date = self
             .get("promise_date")
             .map(|v| {
-                v.parse::<NaiveDate>()
-                    .map_err(|_| WorkError::invalid("promise.date", Problem::NotADate(v.to_string())))
+                v.parse::<NaiveDate>().map_err(|_| {
+                    WorkError::invalid("promise.date", Problem::NotADate(v.to_string()))
+                })
             })
             .transpose()?;
         let promise = match (amount, date) {
@@ -213,8 +257,9 @@ impl ContactForm {
         let call_back_at = self
             .get("call_back_at")
             .map(|v| {
-                NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
-                    .map_err(|_| WorkError::invalid("call_back_at", Problem::NotATime(v.to_string())))
+                NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").map_err(|_| {
+                    WorkError::invalid("call_back_at", Problem::NotATime(v.to_string()))
+                })
             })
             .transpose()?;
         let gps = self.get("gps").map(parse_gps).transpose()?;
@@ -257,7 +302,10 @@ mod tests {
 
     fn form(fields: &[(&str, &str)]) -> ContactForm {
         ContactForm {
-            fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             files: Vec::new(),
         }
     }
@@ -279,9 +327,15 @@ mod tests {
             ("reason", "job_loss"),
         ]);
         let input = form(&fields).into_input().unwrap();
-        assert_eq!(input.promise, Some((Rupiah::new(1_250_000), "2026-12-05".parse().unwrap())));
+        assert_eq!(
+            input.promise,
+            Some((Rupiah::new(1_250_000), "2026-12-05".parse().unwrap()))
+        );
         assert_eq!(input.reason, Some(Reason::JobLoss));
-        assert_eq!(input.call_back_at.unwrap().to_string(), "2026-12-03 09:30:00");
+        assert_eq!(
+            input.call_back_at.unwrap().to_string(),
+            "2026-12-03 09:30:00"
+        );
     }
 
     #[test]

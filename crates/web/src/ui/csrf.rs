@@ -103,9 +103,7 @@ fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
         let disposition = headers
             .lines()
             .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
-        let named = disposition
-            .split(';')
-            .any(|p| p.trim() == wanted.as_str());
+        let named = disposition.split(';').any(|p| p.trim() == wanted.as_str());
         (named && !disposition.contains("filename="))
             .then(|| value.strip_suffix("\r\n").unwrap_or(value).to_string())
     })
@@ -118,7 +116,10 @@ mod tests {
     #[test]
     fn a_multipart_field_is_found_among_files() {
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--XyZ--\r\n";
-        assert_eq!(multipart_field(body, "XyZ", "csrf_token").as_deref(), Some("abc123"));
+        assert_eq!(
+            multipart_field(body, "XyZ", "csrf_token").as_deref(),
+            Some("abc123")
+        );
         assert_eq!(multipart_field(body, "XyZ", "evidence"), None);
         assert_eq!(multipart_field(body, "XyZ", "missing"), None);
     }

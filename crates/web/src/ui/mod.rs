@@ -2,8 +2,8 @@
 //! creditor and language switches. Each module exposes `router()`; `routes.rs` joins them.
 
 pub mod account;
-pub mod contact;
 mod account_detail;
+pub mod contact;
 pub mod creditor;
 pub mod csrf;
 pub mod error;
@@ -14,8 +14,8 @@ pub mod payment;
 pub mod portfolio;
 mod schedule;
 pub mod team;
-mod workspace;
 pub mod worklist;
+mod workspace;
 
 use axum::extract::Request;
 use axum::middleware::Next;

@@ -30,7 +30,11 @@ pub fn router() -> Router<AppState> {
         .route("/akun/{id}/jeda", post(pause))
 }
 
-async fn account(state: &AppState, user: &CurrentUser, raw_id: &str) -> Result<AccountDetail, UiError> {
+async fn account(
+    state: &AppState,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<AccountDetail, UiError> {
     read_account(state, user.actor(), &user.creditor, raw_id, Via::Ui, None)
         .await?
         .ok_or(UiError::NotFound)
@@ -51,8 +55,15 @@ async fn answer<T>(
         Err(WorkError::Forbidden) => Err(UiError::Forbidden),
         Err(WorkError::NotFound) => Err(UiError::NotFound),
         Err(e) => {
-            let page =
-                draw(state, lang, user, account, &Notice::default(), vec![e.message(lang)]).await?;
+            let page = draw(
+                state,
+                lang,
+                user,
+                account,
+                &Notice::default(),
+                vec![e.message(lang)],
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
@@ -84,7 +95,10 @@ async fn post_payment(
             };
             payment::post(&state, &(&user).into(), &account, input).await
         }
-        Err(_) => Err(WorkError::invalid("amount", Problem::NotAnAmount(amount.to_string()))),
+        Err(_) => Err(WorkError::invalid(
+            "amount",
+            Problem::NotAnAmount(amount.to_string()),
+        )),
     };
     answer(&state, lang, &user, account, result, "bayar").await
 }
@@ -103,8 +117,14 @@ async fn reverse(
     Form(form): Form<ReverseForm>,
 ) -> Result<Response, UiError> {
     let account = account(&state, &user, &raw_id).await?;
-    let result =
-        payment::reverse(&state, &(&user).into(), &account, PaymentId(payment_id), &form.reason).await;
+    let result = payment::reverse(
+        &state,
+        &(&user).into(),
+        &account,
+        PaymentId(payment_id),
+        &form.reason,
+    )
+    .await;
     answer(&state, lang, &user, account, result, "batal").await
 }
 
@@ -124,8 +144,15 @@ async fn pause(
     Form(form): Form<PauseForm>,
 ) -> Result<Response, UiError> {
     let account = account(&state, &user, &raw_id).await?;
-    let until = form.until.as_deref().map(str::trim).filter(|v| !v.is_empty());
-    let result = match (PauseReason::parse(&form.reason), until.map(str::parse::<NaiveDate>)) {
+    let until = form
+        .until
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let result = match (
+        PauseReason::parse(&form.reason),
+        until.map(str::parse::<NaiveDate>),
+    ) {
         (Err(e), _) => Err(WorkError::invalid(
             "reason",
             Problem::Unknown {

@@ -68,7 +68,11 @@ async fn page(
     // "Today" is the WIB calendar day, as everywhere else in the UI.
     let day = state.today();
     let from = local_instant(day, NaiveTime::MIN, Zone::Wib);
-    let to = local_instant(day.checked_add_days(Days::new(1)).unwrap_or(day), NaiveTime::MIN, Zone::Wib);
+    let to = local_instant(
+        day.checked_add_days(Days::new(1)).unwrap_or(day),
+        NaiveTime::MIN,
+        Zone::Wib,
+    );
     let (activity, assignees) = team::overview(state, &user.into(), from, to).await?;
     let team_code = |id: TeamId| {
         assignees
@@ -159,7 +163,15 @@ async fn reassign(
         Err(WorkError::Forbidden) => Err(UiError::Forbidden),
         Err(WorkError::Store(e)) => Err(UiError::Internal(e.to_string())),
         Err(e) => {
-            let html = page(&state, lang, &user, None, vec![e.message(lang)], form.accounts).await?;
+            let html = page(
+                &state,
+                lang,
+                &user,
+                None,
+                vec![e.message(lang)],
+                form.accounts,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }

@@ -311,7 +311,12 @@ fn timeline_row(lang: Lang, zone: Zone, entry: &Entry) -> TimelineRow {
             } else {
                 w.ev_payment
             };
-            let mut detail = format!("{} · {} · {}", format::rupiah(p.amount), p.channel, p.reference);
+            let mut detail = format!(
+                "{} · {} · {}",
+                format::rupiah(p.amount),
+                p.channel,
+                p.reference
+            );
             if let Some(reason) = &p.reason {
                 detail.push_str(&format!(" — {reason}"));
             }

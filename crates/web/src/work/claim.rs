@@ -4,7 +4,7 @@
 
 use sepakat_store::{AccountDetail, Claim};
 
-use super::{check_holder, Worker, WorkError};
+use super::{check_holder, WorkError, Worker};
 use crate::AppState;
 
 /// Claims the next account for `worker` (releasing their earlier claim); None when
@@ -43,7 +43,14 @@ pub async fn take(
                         return Err(super::held_by(s, &c, &account)?);
                     }
                 }
-                Ok(s.claim_account(worker.creditor, worker.id, account.id, now, ttl, &worker.actor)?)
+                Ok(s.claim_account(
+                    worker.creditor,
+                    worker.id,
+                    account.id,
+                    now,
+                    ttl,
+                    &worker.actor,
+                )?)
             })())
         })
         .await?

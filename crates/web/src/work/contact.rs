@@ -14,13 +14,13 @@ use sepakat_domain::evidence::EvidencePolicy;
 use sepakat_domain::interaction::{Direction, Outcome, Reason};
 use sepakat_domain::Rupiah;
 use sepakat_store::{
-    AccountDetail, ContactIds, ContactPromise, FollowUpKind, NewContact, NewEvidence,
-    NewFollowUp, NewInteraction, Store,
+    AccountDetail, ContactIds, ContactPromise, FollowUpKind, NewContact, NewEvidence, NewFollowUp,
+    NewInteraction, Store,
 };
 
 use super::error::{Problem, WorkError};
-use super::{check_holder, Worker};
 use super::gate::{active_pause, ContactFacts};
+use super::{check_holder, Worker};
 use crate::AppState;
 
 /// The longest note kept with a contact.

@@ -338,7 +338,10 @@ mod tests {
     fn field_errors_name_the_field_in_the_users_language() {
         let e = WorkError::invalid("promise.amount", Problem::NotPositive);
         assert_eq!(e.message(Lang::Id), "Jumlah janji: harus lebih dari nol");
-        assert_eq!(e.message(Lang::En), "Amount promised: must be more than zero");
+        assert_eq!(
+            e.message(Lang::En),
+            "Amount promised: must be more than zero"
+        );
     }
 
     #[test]

@@ -33,7 +33,13 @@ pub struct ContactFacts<'a> {
 impl ContactFacts<'_> {
     /// The gate's decision for a contact with `party` over `channel` at `at`; a third
     /// party only ever hears the whereabouts script.
-    pub fn decide(&self, gate: &Gate, channel: Channel, party: Party, at: DateTime<Utc>) -> Decision {
+    pub fn decide(
+        &self,
+        gate: &Gate,
+        channel: Channel,
+        party: Party,
+        at: DateTime<Utc>,
+    ) -> Decision {
         let history = self
             .interactions
             .iter()

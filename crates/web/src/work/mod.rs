@@ -67,15 +67,17 @@ pub fn check_holder(
     match holders.claim {
         Some(claim) if claim.user != worker.id => Err(held_by(s, &claim, account)?),
         Some(_) => Ok(()),
-        None if holders.sticky == Some(worker.id) || holders.allocated == Some(worker.id) => {
-            Ok(())
-        }
+        None if holders.sticky == Some(worker.id) || holders.allocated == Some(worker.id) => Ok(()),
         None => Err(WorkError::NotYours),
     }
 }
 
 /// The refusal for an account someone else has claimed, with their name.
-pub fn held_by(s: &dyn Store, claim: &Claim, account: &AccountDetail) -> Result<WorkError, WorkError> {
+pub fn held_by(
+    s: &dyn Store,
+    claim: &Claim,
+    account: &AccountDetail,
+) -> Result<WorkError, WorkError> {
     let name = s
         .user(claim.user)?
         .map(|u| u.full_name)

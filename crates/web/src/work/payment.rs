@@ -88,10 +88,20 @@ pub async fn reverse(
     let (now, worker, id) = (state.now(), worker.clone(), account.id);
     state
         .store(move |s| {
-            if !s.payments(worker.creditor, id)?.iter().any(|p| p.id == payment) {
+            if !s
+                .payments(worker.creditor, id)?
+                .iter()
+                .any(|p| p.id == payment)
+            {
                 return Ok(Err(WorkError::NotFound));
             }
-            Ok(Ok(s.reverse_payment(worker.creditor, payment, &reason, now, &worker.actor)?))
+            Ok(Ok(s.reverse_payment(
+                worker.creditor,
+                payment,
+                &reason,
+                now,
+                &worker.actor,
+            )?))
         })
         .await?
 }

@@ -69,7 +69,10 @@ pub async fn reassign(
         return Err(WorkError::invalid("accounts", Problem::Required));
     }
     if numbers.len() > MAX_REASSIGN {
-        return Err(WorkError::invalid("accounts", Problem::TooLong(MAX_REASSIGN)));
+        return Err(WorkError::invalid(
+            "accounts",
+            Problem::TooLong(MAX_REASSIGN),
+        ));
     }
     let (now, worker) = (state.now(), worker.clone());
     state

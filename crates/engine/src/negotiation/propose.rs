@@ -1,0 +1,201 @@
+//! Proposing an offer: the options for a stored account computed by the domain engine,
+//! the chosen one stored with its assessment, in the approval queue when it is beyond the
+//! proposer's authority.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sepakat_domain::negotiation::authority::approvers_above;
+use sepakat_domain::negotiation::wire::{
+    assess_declaration, compute_offers, DeclarationInput, OfferRequestInput,
+};
+use sepakat_domain::negotiation::{
+    Assessment, Debt, Declaration, Negotiation, NegotiationPolicy, Offer, OfferRequest, OfferSet,
+};
+use sepakat_domain::Role;
+use sepakat_store::{AccountId, Actor, CreditorId, NewOffer, Store, StoreError, StoredOffer};
+
+use super::{account::debt_of, invalid, NegotiationError, NegotiationResult};
+
+/// What the collector proposes, in the wire shapes of `sepakat negotiate` (`assessment`
+/// and `request` of its input document), so the API and the CLI check them identically.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// The account.
+    pub account: AccountId,
+    /// What the debtor declares.
+    pub declaration: DeclarationInput,
+    /// Terms asked for explicitly (tenor, down payment, discount, first payment).
+    pub request: OfferRequestInput,
+    /// The proposer's role: whose authority the options are checked against.
+    pub role: Role,
+    /// The rank of the option offered (1 = best expected recovery).
+    pub chosen_rank: u32,
+    /// The negotiation date (the debtor's calendar): DPD and schedules start from it.
+    pub today: NaiveDate,
+    /// Days the debtor has to accept (`super::DEFAULT_OFFER_DAYS` by default).
+    pub offer_days: u32,
+}
+
+/// A stored offer with every option computed for it.
+#[derive(Debug, Clone)]
+pub struct Proposed {
+    /// The offer as stored (status `proposed` or `pending_approval`).
+    pub offer: StoredOffer,
+    /// The engine's whole answer (owed, waived over the cap, keep probability, options).
+    pub set: OfferSet,
+}
+
+/// The computed negotiation of a proposal, before anything is stored.
+struct Prepared {
+    account: AccountId,
+    debt: Debt,
+    assessment: Assessment,
+    request: OfferRequest,
+    set: OfferSet,
+}
+
+fn prepare(
+    store: &dyn Store,
+    creditor: CreditorId,
+    proposal: &Proposal,
+    policy: &NegotiationPolicy,
+) -> NegotiationResult<Prepared> {
+    if !matches!(
+        proposal.role,
+        Role::Collector | Role::Supervisor | Role::Manager
+    ) {
+        return Err(NegotiationError::NotAllowed(format!(
+            "role {} does not negotiate offers",
+            proposal.role
+        )));
+    }
+    let account = store
+        .account(creditor, proposal.account)?
+        .ok_or_else(|| StoreError::NotFound(format!("account {}", proposal.account)))?;
+    let regime = store
+        .creditor(creditor)?
+        .ok_or_else(|| StoreError::NotFound(format!("creditor {creditor}")))?
+        .regime;
+    let payments = store.payments(creditor, account.id)?;
+    let promises = store.promises(creditor, account.id)?;
+    let debt = debt_of(&account, &regime, &payments, &promises, proposal.today)?;
+    let declaration = Declaration::try_from(proposal.declaration.clone())?;
+    let assessment = assess_declaration(declaration, &policy.ability)?;
+    let request = OfferRequest::from(proposal.request);
+    let set = compute_offers(&Negotiation {
+        debt: &debt,
+        assessment: &assessment,
+        policy,
+        role: proposal.role,
+        as_of: proposal.today,
+        request: &request,
+    })?;
+    Ok(Prepared {
+        account: account.id,
+        debt,
+        assessment,
+        request,
+        set,
+    })
+}
+
+/// The options for the stored account, computed as `propose` would, storing nothing (the
+/// panel shows them side by side before the collector chooses; `chosen_rank` is ignored).
+pub fn preview(
+    store: &dyn Store,
+    creditor: CreditorId,
+    proposal: &Proposal,
+    policy: &NegotiationPolicy,
+) -> NegotiationResult<OfferSet> {
+    Ok(prepare(store, creditor, proposal, policy)?.set)
+}
+
+/// Computes the options for the stored account and stores the assessment with the chosen
+/// option as an offer. Refused (nothing stored): a role that negotiates nothing, invalid
+/// declarations or requests (tenor 0 or above policy, discount above the cap, …), a rank
+/// that is not among the options, an account of another creditor (`NotFound`) or a paused
+/// account (`Conflict`).
+pub fn propose(
+    store: &dyn Store,
+    creditor: CreditorId,
+    proposal: &Proposal,
+    policy: &NegotiationPolicy,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> NegotiationResult<Proposed> {
+    if proposal.offer_days == 0 {
+        return Err(invalid("offer_days", "must be at least 1"));
+    }
+    let p = prepare(store, creditor, proposal, policy)?;
+    let chosen = p
+        .set
+        .options
+        .iter()
+        .find(|o| o.rank == proposal.chosen_rank)
+        .ok_or_else(|| {
+            invalid(
+                "chosen_rank",
+                format!(
+                    "there is no option {}; options are 1 to {}",
+                    proposal.chosen_rank,
+                    p.set.options.len()
+                ),
+            )
+        })?;
+    let approvers = if chosen.authority.needs_approval() {
+        approvers_of(chosen, proposal.role, |role| {
+            compute_offers(&Negotiation {
+                debt: &p.debt,
+                assessment: &p.assessment,
+                policy,
+                role,
+                as_of: proposal.today,
+                request: &p.request,
+            })
+            .map(|s| s.options)
+        })?
+    } else {
+        Vec::new()
+    };
+    let new = NewOffer {
+        account: p.account,
+        assessment: p.assessment.clone(),
+        as_of: proposal.today,
+        options: p.set.options.clone(),
+        chosen_rank: proposal.chosen_rank,
+        created_role: proposal.role,
+        approvers,
+        expires_at: now + Duration::days(i64::from(proposal.offer_days)),
+    };
+    let (_, id) = store.create_offer(creditor, &new, proposal.today, now, actor)?;
+    let offer = store
+        .offer(creditor, id)?
+        .ok_or_else(|| StoreError::Other(format!("offer {id} vanished after it was stored")))?;
+    Ok(Proposed { offer, set: p.set })
+}
+
+/// The roles above `creator` whose own authority covers `chosen`: the same option (same
+/// kind, discounts and payments) computed for that role is within its limits. The options
+/// for another role differ only in authority and in variants clamped to it, so the match
+/// is exact.
+fn approvers_of<E>(
+    chosen: &Offer,
+    creator: Role,
+    options_for: impl Fn(Role) -> Result<Vec<Offer>, E>,
+) -> Result<Vec<Role>, NegotiationError>
+where
+    NegotiationError: From<E>,
+{
+    let mut roles = Vec::new();
+    for role in approvers_above(creator) {
+        let options = options_for(role)?;
+        let same = options.iter().find(|o| {
+            o.kind == chosen.kind
+                && o.discount_rates == chosen.discount_rates
+                && o.schedule == chosen.schedule
+        });
+        if same.is_some_and(|o| !o.authority.needs_approval()) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
