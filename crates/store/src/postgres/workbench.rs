@@ -6,8 +6,10 @@
 //! with `INSERT … ON CONFLICT (account_id) DO UPDATE … WHERE` the existing claim has
 //! expired (or is the caller's own). Two sessions racing for one account serialise on
 //! that key: the second waits for the first to commit, finds a live claim and writes
-//! nothing. `next_account` then starts over (its worklist query skips live claims in
-//! SQL, so it retries once per lost race, never once per claimed account).
+//! nothing. `next_account` reads the first free accounts (live claims are filtered in
+//! SQL, so a mostly claimed queue costs nothing extra) and takes a transaction-level
+//! advisory lock on each before claiming it, skipping accounts another session is
+//! claiming at that moment; it starts over only when every candidate was taken.
 
 use ::postgres::error::SqlState;
 use ::postgres::{GenericClient, Row, Transaction};
@@ -21,8 +23,12 @@ use super::{contact, db_err, PostgresStore};
 use crate::workbench::{held_conflict, worklist_sql, zone_days};
 use crate::*;
 
-/// How often `next_account` starts over after losing a race before giving up.
+/// How often `next_account` starts over after losing every race before giving up.
 const CLAIM_ATTEMPTS: usize = 16;
+
+/// Free accounts `next_account` reads at once: collectors claiming at the same moment
+/// spread over these instead of all waiting for the first.
+const CANDIDATES: u32 = 32;
 
 fn work_item(row: &Row, now: DateTime<Utc>) -> StoreResult<WorkItem> {
     let province = get_province(row, "province")?;
@@ -196,6 +202,42 @@ fn holder_name(client: &mut impl GenericClient, user: UserId) -> StoreResult<Str
         .unwrap_or_default())
 }
 
+/// Whether the account is still free and on the worklist, seen afresh: the candidates
+/// were read before this session held the account's lock, and meanwhile another
+/// collector may have claimed, worked and released it.
+fn still_due(
+    tx: &mut Transaction<'_>,
+    creditor: CreditorId,
+    user: UserId,
+    now: DateTime<Utc>,
+    account: AccountId,
+) -> StoreResult<bool> {
+    let sql = format!(
+        "SELECT 1 FROM ({}) w WHERE w.account_id = $11",
+        worklist_sql(true, true)
+    );
+    let [(wib, wib_0), (wita, wita_0), (wit, wit_0)] = zone_days(now);
+    let found = tx
+        .query_opt(
+            &sql,
+            &[
+                &creditor.0,
+                &user.0,
+                &now,
+                &wib,
+                &wita,
+                &wit,
+                &wib_0,
+                &wita_0,
+                &wit_0,
+                &i64::MAX,
+                &account.0,
+            ],
+        )
+        .map_err(db_err("checking an account is still due"))?;
+    Ok(found.is_some())
+}
+
 /// One attempt of `next_account`: Ok(None) inside means "nothing to claim"; Err(None)
 /// means "lost a race, start over".
 fn next_attempt(
@@ -219,22 +261,42 @@ fn next_attempt(
             audit_release(tx, creditor, get(&row, "account_id")?, user, now, actor)?;
         }
     }
-    let Some(first) = worklist(tx, creditor, user, now, 1, true)?
-        .into_iter()
-        .next()
-    else {
+    let candidates = worklist(tx, creditor, user, now, CANDIDATES, true)?;
+    if candidates.is_empty() {
         return Ok(Some(None));
-    };
-    let claim = Claim {
-        account: first.account,
-        user,
-        claimed_at: now,
-        expires_at: now + ttl,
-    };
-    match take(tx, creditor, &claim, actor)? {
-        Take::Taken => Ok(Some(Some(claim))),
-        Take::Held | Take::Retry => Ok(None),
     }
+    for candidate in candidates {
+        // Another session claiming the same account right now holds its lock: skip it
+        // rather than queue behind it (SKIP LOCKED, for a row that does not exist yet).
+        // The two-key lock space (schema, account) does not overlap the one-key locks
+        // that migrations take, and schemas (tests, tenants) do not block each other.
+        let locked: bool = tx
+            .query_one(
+                "SELECT pg_try_advisory_xact_lock(
+                     hashtext('sepakat.claim.' || coalesce(current_schema(), '')),
+                     ($1::bigint % 2147483647)::int)",
+                &[&candidate.account.0],
+            )
+            .map_err(db_err("locking an account to claim"))?
+            .try_get(0)
+            .map_err(|e| StoreError::Other(format!("reading a lock result: {e}")))?;
+        if !locked || !still_due(tx, creditor, user, now, candidate.account)? {
+            continue;
+        }
+        let claim = Claim {
+            account: candidate.account,
+            user,
+            claimed_at: now,
+            expires_at: now + ttl,
+        };
+        match take(tx, creditor, &claim, actor)? {
+            Take::Taken => return Ok(Some(Some(claim))),
+            // Claimed and committed since the worklist was read: try the next one.
+            Take::Held => continue,
+            Take::Retry => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 impl WorkbenchStore for PostgresStore {

@@ -99,16 +99,15 @@ fn live_claim(
     account: AccountId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Claim>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT account_id, user_id, claimed_at, expires_at FROM claims
-             WHERE account_id = ?1 AND creditor_id = ?2 AND expires_at > ?3",
-        )?
-        .query_row(params![account.0, creditor.0, instant(now)], |r| {
-            Ok(claim_row(r))
-        })
-        .optional()?
-        .transpose()?)
+    conn.prepare_cached(
+        "SELECT account_id, user_id, claimed_at, expires_at FROM claims
+         WHERE account_id = ?1 AND creditor_id = ?2 AND expires_at > ?3",
+    )?
+    .query_row(params![account.0, creditor.0, instant(now)], |r| {
+        Ok(claim_row(r))
+    })
+    .optional()?
+    .transpose()
 }
 
 /// Writes the claim (a free or expired row only); false if someone holds it live.
