@@ -467,6 +467,104 @@ pub(crate) fn by_zone(column: &str, wib: &str, wita: &str, wit: &str) -> String 
     )
 }
 
+/// The worklist query of ?2 at ?3 (`$n` on PostgreSQL), narrowed to accounts nobody
+/// holds a live claim on when `only_free`.
+/// Placeholders: ?1 creditor, ?2 user, ?3 now, ?4–?6 today (WIB, WITA, WIT), ?7–?9 the
+/// local midnights, ?10 limit.
+pub(crate) fn worklist_sql(only_free: bool, postgres: bool) -> String {
+    let free = if only_free {
+        "AND cl.user_id IS NULL"
+    } else {
+        ""
+    };
+    // PostgreSQL cannot infer a parameter's type through CASE, so those are cast.
+    let p = |n: u8, cast: &str| {
+        if postgres {
+            format!("${n}{cast}")
+        } else {
+            format!("?{n}")
+        }
+    };
+    let today = by_zone(
+        "d.province",
+        &p(4, "::date"),
+        &p(5, "::date"),
+        &p(6, "::date"),
+    );
+    let midnight = by_zone(
+        "d.province",
+        &p(7, "::timestamptz"),
+        &p(8, "::timestamptz"),
+        &p(9, "::timestamptz"),
+    );
+    let sql = format!(
+        "WITH q AS (SELECT run_id FROM run_queues WHERE creditor_id = ?1),
+         cand AS (
+            SELECT l.account_id, 'allocated' AS src, 3 AS rank, a.priority, a.window_start AS due_at
+            FROM q JOIN run_allocations l ON l.run_id = q.run_id AND l.collector_user_id = ?2
+            JOIN run_actions a ON a.run_id = l.run_id AND a.account_id = l.account_id
+            UNION ALL
+            SELECT s.account_id, 'assigned', 3, COALESCE(a.priority, 0), NULL
+            FROM account_assignments s
+            LEFT JOIN run_actions a ON a.run_id = (SELECT run_id FROM q) AND a.account_id = s.account_id
+            WHERE s.creditor_id = ?1 AND s.collector_user_id = ?2
+            UNION ALL
+            SELECT f.account_id, f.kind,
+                   CASE f.kind WHEN 'broken_promise' THEN 0 WHEN 'call_back' THEN 1 ELSE 2 END,
+                   COALESCE(a.priority, 0), f.due_at
+            FROM follow_ups f
+            LEFT JOIN run_actions a ON a.run_id = (SELECT run_id FROM q) AND a.account_id = f.account_id
+            WHERE f.creditor_id = ?1 AND f.done_at IS NULL AND f.due_at <= ?3
+              AND (f.user_id = ?2 OR (f.user_id IS NULL AND EXISTS (
+                    SELECT 1 FROM account_assignments s
+                    JOIN collectors c ON c.team_id = s.team_id AND c.user_id = ?2
+                    WHERE s.account_id = f.account_id)))
+         ),
+         best AS (
+            SELECT account_id, src, rank, priority, due_at,
+                   ROW_NUMBER() OVER (PARTITION BY account_id
+                                      ORDER BY rank, priority DESC, due_at) AS n
+            FROM cand
+         )
+         SELECT b.account_id, acc.account_no, d.name, d.province, acc.total_outstanding,
+                acc.oldest_unpaid_due, b.priority, b.src, b.due_at, p.amount, p.promised_on,
+                cl.user_id
+         FROM best b
+         JOIN accounts acc ON acc.id = b.account_id AND acc.creditor_id = ?1
+         JOIN debtors d ON d.id = acc.debtor_id
+         LEFT JOIN promises p ON p.account_id = b.account_id AND p.status = 'pending'
+         LEFT JOIN claims cl ON cl.account_id = b.account_id AND cl.expires_at > ?3
+         WHERE b.n = 1 AND acc.status <> 'paid_off' {free}
+           AND NOT EXISTS (SELECT 1 FROM account_pauses ps
+                           WHERE ps.account_id = b.account_id AND ps.lifted_at IS NULL
+                             AND ps.starts_on <= {today}
+                             AND (ps.ends_on IS NULL OR ps.ends_on >= {today}))
+           AND (b.rank < 3 OR NOT EXISTS (SELECT 1 FROM interactions i
+                                          WHERE i.account_id = b.account_id
+                                            AND i.at >= {midnight}))
+         ORDER BY b.rank, b.priority DESC, b.due_at, b.account_id
+         LIMIT ?10"
+    );
+    if postgres {
+        // Placeholders outside the CASE expressions: ?10 before ?1 so it is not split.
+        (1..=10).rev().fold(sql, |sql, n| {
+            sql.replace(&format!("?{n}"), &format!("${n}"))
+        })
+    } else {
+        sql
+    }
+}
+
+/// The outcome codes that count as a conversation with the debtor.
+pub(crate) fn right_party_codes() -> String {
+    sepakat_domain::interaction::Outcome::ALL
+        .iter()
+        .filter(|o| o.is_right_party())
+        .map(|o| format!("'{}'", o.code()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Checks every evidence file of a contact against the default policy; the message
 /// names the file and the rule.
 pub(crate) fn check_evidence(evidence: &[NewEvidence]) -> StoreResult<()> {

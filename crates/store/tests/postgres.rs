@@ -153,6 +153,24 @@ fn migrating_from_several_threads_at_once_is_safe() {
 }
 
 #[test]
+fn collectors_calling_next_account_at_once_never_get_the_same_account() {
+    let Some(f) = fixture() else { return };
+    let second = PostgresStore::connect_with_schema(&f.url, &f.schema).expect("connect");
+    contract::concurrent_next_account_never_hands_out_an_account_twice(
+        &[&f.store, &second],
+        6,
+        120,
+    );
+}
+
+#[test]
+fn two_collectors_racing_for_one_account_have_exactly_one_winner() {
+    let Some(f) = fixture() else { return };
+    let second = PostgresStore::connect_with_schema(&f.url, &f.schema).expect("connect");
+    contract::racing_claims_on_one_account_have_exactly_one_winner(&[&f.store, &second], 20);
+}
+
+#[test]
 fn schema_names_that_are_not_plain_identifiers_are_refused() {
     let Ok(url) = std::env::var(URL_VAR) else {
         eprintln!("skipped: set {URL_VAR}");

@@ -102,6 +102,36 @@ mod sqlite_only {
             .is_some());
     }
 
+    /// Two store instances on one file (as two processes would be) and four collectors.
+    fn two_stores_on_one_file() -> (tempfile::TempDir, SqliteStore, SqliteStore) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("race.db");
+        let path = path.to_str().expect("utf-8 path").to_string();
+        let first = SqliteStore::open(&path).expect("open");
+        first.migrate().expect("migrate");
+        let second = SqliteStore::open(&path).expect("open again");
+        (dir, first, second)
+    }
+
+    #[test]
+    fn collectors_calling_next_account_at_once_never_get_the_same_account() {
+        let (_dir, first, second) = two_stores_on_one_file();
+        crate::contract::concurrent_next_account_never_hands_out_an_account_twice(
+            &[&first, &second],
+            4,
+            120,
+        );
+    }
+
+    #[test]
+    fn two_collectors_racing_for_one_account_have_exactly_one_winner() {
+        let (_dir, first, second) = two_stores_on_one_file();
+        crate::contract::racing_claims_on_one_account_have_exactly_one_winner(
+            &[&first, &second],
+            20,
+        );
+    }
+
     #[test]
     fn unopenable_path_is_an_error_not_a_panic() {
         let opened = SqliteStore::open("/nonexistent-dir/for/sure/x.db");

@@ -21,7 +21,7 @@ use crate::run::consent_from_parts;
 use crate::*;
 
 #[allow(clippy::too_many_arguments)]
-fn audit_entry(
+pub(super) fn audit_entry(
     tx: &mut Transaction<'_>,
     creditor: CreditorId,
     at: DateTime<Utc>,
@@ -44,7 +44,7 @@ fn audit_entry(
     )
 }
 
-fn exists(
+pub(super) fn exists(
     client: &mut impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -71,7 +71,7 @@ fn ensure(
     }
 }
 
-fn ensure_account(
+pub(super) fn ensure_account(
     tx: &mut Transaction<'_>,
     creditor: CreditorId,
     account: AccountId,
@@ -85,7 +85,11 @@ fn ensure_team(tx: &mut Transaction<'_>, creditor: CreditorId, team: TeamId) -> 
     ensure(tx, sql, team.0, creditor, format!("team {team}"))
 }
 
-fn ensure_user(tx: &mut Transaction<'_>, creditor: CreditorId, user: UserId) -> StoreResult<()> {
+pub(super) fn ensure_user(
+    tx: &mut Transaction<'_>,
+    creditor: CreditorId,
+    user: UserId,
+) -> StoreResult<()> {
     let sql = "SELECT 1 FROM user_creditors WHERE user_id = $1 AND creditor_id = $2";
     ensure(tx, sql, user.0, creditor, format!("user {user}"))
 }
@@ -103,7 +107,7 @@ fn same_account(
     )
 }
 
-fn query_all<T>(
+pub(super) fn query_all<T>(
     client: &mut impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -166,6 +170,138 @@ fn promise(row: &Row) -> StoreResult<StoredPromise> {
 
 fn to_i32(what: &str, value: u32) -> StoreResult<i32> {
     i32::try_from(value).map_err(|_| StoreError::Conflict(format!("{what} {value} is too large")))
+}
+
+/// Logs an interaction in the caller's transaction (no idempotency check): the
+/// account, user and corrected interaction must be the creditor's; audited.
+pub(super) fn write_interaction(
+    tx: &mut Transaction<'_>,
+    creditor: CreditorId,
+    new: &NewInteraction,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> StoreResult<InteractionId> {
+    let context = "recording an interaction";
+    ensure_account(tx, creditor, new.account)?;
+    if let Some(user) = new.user {
+        ensure_user(tx, creditor, user)?;
+    }
+    if let Some(corrects) = new.corrects {
+        if !same_account(tx, creditor, corrects, new.account)? {
+            return Err(StoreError::Conflict(format!(
+                "interaction {corrects} is not an interaction of account {}: a correction \
+                 must point to one of the same account",
+                new.account
+            )));
+        }
+    }
+    let row = tx
+        .query_one(
+            "INSERT INTO interactions (creditor_id, account_id, at, user_id, channel,
+                 direction, party, outcome, reason, notes, corrects, idempotency_key,
+                 created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             RETURNING id",
+            &[
+                &creditor.0,
+                &new.account.0,
+                &new.at,
+                &new.user.map(|u| u.0),
+                &new.channel.code(),
+                &new.direction.code(),
+                &new.party.code(),
+                &new.outcome.code(),
+                &new.reason.map(|r| r.code()),
+                &new.notes,
+                &new.corrects.map(|c| c.0),
+                &new.idempotency_key,
+                &now,
+            ],
+        )
+        .map_err(db_err(context))?;
+    let id = InteractionId(get(&row, "id")?);
+    audit_entry(
+        tx,
+        creditor,
+        now,
+        actor,
+        "interaction.recorded",
+        "account",
+        new.account,
+        json!({ "interaction": id, "channel": new.channel.code(),
+                "outcome": new.outcome.code(), "corrects": new.corrects }),
+    )?;
+    Ok(id)
+}
+
+/// Records a pending promise in the caller's transaction (rules in `crate::collection`);
+/// audited.
+pub(super) fn write_promise(
+    tx: &mut Transaction<'_>,
+    creditor: CreditorId,
+    new: &NewPromise,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> StoreResult<PromiseId> {
+    let context = "recording a promise";
+    // Locks the account row so two sessions cannot both pass the pending check.
+    let row = tx
+        .query_opt(
+            "SELECT total_outstanding FROM accounts
+             WHERE id = $1 AND creditor_id = $2 FOR UPDATE",
+            &[&new.account.0, &creditor.0],
+        )
+        .map_err(db_err(context))?
+        .ok_or_else(|| StoreError::NotFound(format!("account {}", new.account)))?;
+    check_promise(new, Rupiah::new(get(&row, "total_outstanding")?), today)?;
+    if let Some(interaction) = new.interaction {
+        if !same_account(tx, creditor, interaction, new.account)? {
+            return Err(StoreError::NotFound(format!(
+                "interaction {interaction} of account {}",
+                new.account
+            )));
+        }
+    }
+    if let Some(row) = tx
+        .query_opt(
+            "SELECT id FROM promises WHERE account_id = $1 AND status = 'pending'",
+            &[&new.account.0],
+        )
+        .map_err(db_err(context))?
+    {
+        return Err(pending_conflict(new.account, get(&row, "id")?));
+    }
+    let row = tx
+        .query_one(
+            "INSERT INTO promises (creditor_id, account_id, interaction_id, amount,
+                                   promised_on, channel, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            &[
+                &creditor.0,
+                &new.account.0,
+                &new.interaction.map(|i| i.0),
+                &new.amount.value(),
+                &new.promised_on,
+                &new.channel.code(),
+                &now,
+                &actor.user.map(|u| u.0),
+            ],
+        )
+        .map_err(db_err(context))?;
+    let id = PromiseId(get(&row, "id")?);
+    audit_entry(
+        tx,
+        creditor,
+        now,
+        actor,
+        "promise.created",
+        "account",
+        new.account,
+        json!({ "promise": id, "amount": new.amount.value(),
+                "promised_on": new.promised_on }),
+    )?;
+    Ok(id)
 }
 
 impl CollectionStore for PostgresStore {
@@ -328,55 +464,7 @@ impl CollectionStore for PostgresStore {
                 return Ok(InteractionId(get(&row, "id")?));
             }
         }
-        ensure_account(&mut tx, creditor, new.account)?;
-        if let Some(user) = new.user {
-            ensure_user(&mut tx, creditor, user)?;
-        }
-        if let Some(corrects) = new.corrects {
-            if !same_account(&mut tx, creditor, corrects, new.account)? {
-                return Err(StoreError::Conflict(format!(
-                    "interaction {corrects} is not an interaction of account {}: a correction \
-                     must point to one of the same account",
-                    new.account
-                )));
-            }
-        }
-        let row = tx
-            .query_one(
-                "INSERT INTO interactions (creditor_id, account_id, at, user_id, channel,
-                     direction, party, outcome, reason, notes, corrects, idempotency_key,
-                     created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                 RETURNING id",
-                &[
-                    &creditor.0,
-                    &new.account.0,
-                    &new.at,
-                    &new.user.map(|u| u.0),
-                    &new.channel.code(),
-                    &new.direction.code(),
-                    &new.party.code(),
-                    &new.outcome.code(),
-                    &new.reason.map(|r| r.code()),
-                    &new.notes,
-                    &new.corrects.map(|c| c.0),
-                    &new.idempotency_key,
-                    &now,
-                ],
-            )
-            .map_err(db_err(context))?;
-        let id = InteractionId(get(&row, "id")?);
-        audit_entry(
-            &mut tx,
-            creditor,
-            now,
-            actor,
-            "interaction.recorded",
-            "account",
-            new.account,
-            json!({ "interaction": id, "channel": new.channel.code(),
-                    "outcome": new.outcome.code(), "corrects": new.corrects }),
-        )?;
+        let id = write_interaction(&mut tx, creditor, new, now, actor)?;
         tx.commit().map_err(db_err(context))?;
         Ok(id)
     }
@@ -392,62 +480,7 @@ impl CollectionStore for PostgresStore {
         let context = "recording a promise";
         let mut client = self.conn()?;
         let mut tx = client.transaction().map_err(db_err(context))?;
-        // Locks the account row so two sessions cannot both pass the pending check.
-        let row = tx
-            .query_opt(
-                "SELECT total_outstanding FROM accounts
-                 WHERE id = $1 AND creditor_id = $2 FOR UPDATE",
-                &[&new.account.0, &creditor.0],
-            )
-            .map_err(db_err(context))?
-            .ok_or_else(|| StoreError::NotFound(format!("account {}", new.account)))?;
-        check_promise(new, Rupiah::new(get(&row, "total_outstanding")?), today)?;
-        if let Some(interaction) = new.interaction {
-            if !same_account(&mut tx, creditor, interaction, new.account)? {
-                return Err(StoreError::NotFound(format!(
-                    "interaction {interaction} of account {}",
-                    new.account
-                )));
-            }
-        }
-        if let Some(row) = tx
-            .query_opt(
-                "SELECT id FROM promises WHERE account_id = $1 AND status = 'pending'",
-                &[&new.account.0],
-            )
-            .map_err(db_err(context))?
-        {
-            return Err(pending_conflict(new.account, get(&row, "id")?));
-        }
-        let row = tx
-            .query_one(
-                "INSERT INTO promises (creditor_id, account_id, interaction_id, amount,
-                                       promised_on, channel, created_at, created_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &[
-                    &creditor.0,
-                    &new.account.0,
-                    &new.interaction.map(|i| i.0),
-                    &new.amount.value(),
-                    &new.promised_on,
-                    &new.channel.code(),
-                    &now,
-                    &actor.user.map(|u| u.0),
-                ],
-            )
-            .map_err(db_err(context))?;
-        let id = PromiseId(get(&row, "id")?);
-        audit_entry(
-            &mut tx,
-            creditor,
-            now,
-            actor,
-            "promise.created",
-            "account",
-            new.account,
-            json!({ "promise": id, "amount": new.amount.value(),
-                    "promised_on": new.promised_on }),
-        )?;
+        let id = write_promise(&mut tx, creditor, new, today, now, actor)?;
         tx.commit().map_err(db_err(context))?;
         Ok(id)
     }

@@ -9,6 +9,7 @@ mod account;
 mod audit;
 mod codec;
 mod collection;
+mod contact;
 mod creditor;
 mod import;
 mod migrate;

@@ -380,16 +380,6 @@ pub(super) fn evidence_content(
     Ok(found.pop())
 }
 
-/// The outcome codes that count as a conversation with the debtor.
-pub(crate) fn right_party_codes() -> String {
-    sepakat_domain::interaction::Outcome::ALL
-        .iter()
-        .filter(|o| o.is_right_party())
-        .map(|o| format!("'{}'", o.code()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// Per collector membership: the period's counts (worklist size filled in by the caller).
 pub(super) fn activity(
     conn: &Connection,
@@ -397,7 +387,7 @@ pub(super) fn activity(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<CollectorActivity>> {
-    let rpc = right_party_codes();
+    let rpc = crate::workbench::right_party_codes();
     collect(
         conn,
         &format!(

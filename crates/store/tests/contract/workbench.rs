@@ -833,3 +833,126 @@ pub fn follow_ups_are_completed_once_and_the_team_view_counts_the_period(store: 
         .expect("view")
         .is_empty());
 }
+
+/// Concurrency: `threads` collectors (thread i on `stores[i % len]`, so several store
+/// instances on one database may race too) call `next_account` over one shared queue —
+/// every account has a broken-promise follow-up for the whole team — and log a contact on
+/// each account they get, until nothing is left. No account may be handed out twice, and
+/// every account is handed out once.
+pub fn concurrent_next_account_never_hands_out_an_account_twice(
+    stores: &[&dyn Store],
+    threads: usize,
+    accounts: u32,
+) {
+    let store = stores[0];
+    let d = desk(store, "RACE", accounts, threads);
+    store
+        .assign_accounts(d.creditor, d.team, None, &d.accounts, at(-5), &cli())
+        .expect("team");
+    for acc in &d.accounts {
+        store
+            .create_follow_up(
+                d.creditor,
+                &follow_up(FollowUpKind::BrokenPromise, *acc, -1, None),
+                at(-5),
+                &cli(),
+            )
+            .expect("follow-up");
+    }
+    let got: Vec<Vec<AccountId>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = d
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let store = stores[i % stores.len()];
+                let creditor = d.creditor;
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    let who = actor(u);
+                    while let Some(claim) = store
+                        .next_account(creditor, u.id, at(0), ttl(), &who)
+                        .expect("next account")
+                    {
+                        assert_eq!(claim.user, u.id);
+                        mine.push(claim.account);
+                        store
+                            .record_contact(
+                                creditor,
+                                &contact(call(claim.account, u.id, Outcome::NoAnswer, None)),
+                                day("2026-11-24"),
+                                at(0),
+                                &who,
+                            )
+                            .expect("contact");
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect()
+    });
+    let mut all: Vec<AccountId> = got.iter().flatten().copied().collect();
+    let handed_out = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), handed_out, "an account was handed out twice");
+    assert_eq!(all, d.accounts, "every account is handed out once");
+}
+
+/// Concurrency: two collectors race `claim_account` for each of `accounts` accounts;
+/// exactly one wins each race and the other gets a conflict naming the winner.
+pub fn racing_claims_on_one_account_have_exactly_one_winner(stores: &[&dyn Store], accounts: u32) {
+    let store = stores[0];
+    let d = desk(store, "DUEL", accounts, 2);
+    for acc in &d.accounts {
+        let barrier = std::sync::Barrier::new(2);
+        let results: Vec<Result<sepakat_store::Claim, StoreError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = d
+                .users
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    let store = stores[i % stores.len()];
+                    let barrier = &barrier;
+                    let creditor = d.creditor;
+                    scope.spawn(move || {
+                        barrier.wait();
+                        store.claim_account(creditor, u.id, *acc, at(0), ttl(), &actor(u))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic"))
+                .collect()
+        });
+        let winners: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(winners.len(), 1, "{results:?}");
+        let loser = results
+            .iter()
+            .find_map(|r| r.as_ref().err())
+            .expect("a loser");
+        let winner = d
+            .users
+            .iter()
+            .find(|u| u.id == winners[0].user)
+            .expect("winner");
+        match loser {
+            StoreError::Conflict(message) => {
+                assert!(message.contains(&winner.username), "{message}")
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(
+            store
+                .claim(d.creditor, *acc, at(0))
+                .expect("claim")
+                .map(|c| c.user),
+            Some(winner.id)
+        );
+    }
+}
