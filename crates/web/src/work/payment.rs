@@ -67,10 +67,54 @@ pub async fn post(
             channel: input.channel,
         },
     };
-    let (order, worker) = (state.config().allocation_order.clone(), worker.clone());
+    let (order, worker, now) = (
+        state.config().allocation_order.clone(),
+        worker.clone(),
+        state.now(),
+    );
     Ok(state
-        .store(move |s| s.post_payment(worker.creditor, &payment, &order, &worker.actor))
+        .store(move |s| {
+            let posted = s.post_payment(worker.creditor, &payment, &order, &worker.actor)?;
+            keep_promise(s, &worker, payment.account, now)?;
+            Ok(posted)
+        })
         .await?)
+}
+
+/// Settles the account's pending promise as kept once the payments received since it was
+/// made (reversals netted) reach its amount. A separate transaction after the payment:
+/// should the process die in between, the nightly run's promise evaluation settles it.
+fn keep_promise(
+    s: &dyn sepakat_store::Store,
+    worker: &Worker,
+    account: sepakat_store::AccountId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sepakat_store::StoreError> {
+    let promises = s.promises(worker.creditor, account)?;
+    let Some(pending) = promises
+        .iter()
+        .find(|p| p.status == sepakat_domain::PromiseStatus::Pending)
+    else {
+        return Ok(());
+    };
+    let paid = s
+        .payments(worker.creditor, account)?
+        .iter()
+        .filter(|p| p.paid_at >= pending.created_at)
+        .fold(Rupiah::ZERO, |sum, p| sum + p.amount);
+    if paid >= pending.data.amount {
+        s.resolve_promise(
+            worker.creditor,
+            pending.id,
+            &sepakat_store::PromiseResolution {
+                status: sepakat_domain::PromiseStatus::Kept,
+                paid,
+                at: now,
+            },
+            &worker.actor,
+        )?;
+    }
+    Ok(())
 }
 
 /// Reverses a payment of `account` with a reason.

@@ -6,3 +6,4 @@ mod login;
 mod ops;
 mod pages;
 mod support;
+mod work;

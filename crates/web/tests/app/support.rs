@@ -306,6 +306,21 @@ impl TestApp {
         self.accounts[account_no]
     }
 
+    /// The app clock's instant.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        sepakat_domain::Clock::now(self.clock.as_ref())
+    }
+
+    /// A seeded user's id.
+    pub fn user_id(&self, username: &str) -> sepakat_store::UserId {
+        self.store
+            .user_credentials(username)
+            .expect("lookup")
+            .expect("seeded user")
+            .user
+            .id
+    }
+
     /// Audit entries about an account, as creditor `creditor` sees them.
     pub fn audit(&self, creditor: CreditorId, account_id: i64) -> Vec<AuditEntry> {
         self.store
@@ -401,6 +416,42 @@ impl Client {
             req = req.set(k, v);
         }
         finish(req.send_string(body))
+    }
+
+    /// POST a `multipart/form-data` form: text fields and files (name, file name, media
+    /// type, content).
+    pub fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Reply {
+        let boundary = "sepakatTestBoundary7MA4YWxk";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file_name, media_type, content) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        finish(
+            self.agent
+                .post(&format!("{}{path}", self.base))
+                .set(
+                    "content-type",
+                    &format!("multipart/form-data; boundary={boundary}"),
+                )
+                .send_bytes(&body),
+        )
     }
 
     /// Opens the login page and submits it with its CSRF token.

@@ -1,0 +1,288 @@
+//! The collector workbench over HTTP: worklist and next account, logging a contact with
+//! a promise through the compliance gate, and the refusals that store nothing; payments
+//! keeping a promise; pausing and reassigning as a supervisor.
+
+use sepakat_domain::strategy::CollectorKind;
+use sepakat_domain::PromiseStatus;
+use sepakat_store::{AccountId, Actor, CollectorInfo};
+
+use crate::support::{Client, TestApp};
+
+/// Puts A-001 with kolektor_a (sticky) in a desk team of creditor A.
+fn assign_a001(app: &TestApp) {
+    let actor = Actor::system("test");
+    let team = app
+        .store
+        .create_team(app.a.id, "DESK", "Desk", app.clock_now(), &actor)
+        .expect("team");
+    for who in ["kolektor_a", "supervisor_a"] {
+        app.store
+            .put_collector(
+                app.a.id,
+                &CollectorInfo {
+                    team: team.id,
+                    user: app.user_id(who),
+                    kind: CollectorKind::Desk,
+                    daily_capacity: 50,
+                    provinces: vec![],
+                    languages: vec!["id".into()],
+                    active: true,
+                },
+                app.clock_now(),
+                &actor,
+            )
+            .expect("collector");
+    }
+    app.store
+        .assign_accounts(
+            app.a.id,
+            team.id,
+            Some(app.user_id("kolektor_a")),
+            &[AccountId(app.id("A-001"))],
+            app.clock_now(),
+            &actor,
+        )
+        .expect("assign");
+}
+
+fn contact(c: &Client, account: i64, extra: &[(&str, &str)], key: &str) -> crate::support::Reply {
+    let token = c.csrf();
+    let mut fields = vec![
+        ("csrf_token", token.as_str()),
+        ("idempotency_key", key),
+        ("channel", "call"),
+        ("direction", "outbound"),
+        ("party", "debtor"),
+    ];
+    fields.extend_from_slice(extra);
+    c.post_multipart(&format!("/akun/{account}/kontak"), &fields, &[])
+}
+
+fn interactions(app: &TestApp, no: &str) -> usize {
+    app.store
+        .interactions(app.a.id, AccountId(app.id(no)))
+        .expect("interactions")
+        .len()
+}
+
+#[test]
+fn a_collector_takes_the_next_account_logs_a_promise_and_sees_it_on_the_timeline() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let c = app.logged_in("kolektor_a");
+    let list = c.get("/kerja");
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("A-001"), "{}", list.body);
+
+    let token = c.csrf();
+    let next = c.post_form("/kerja/berikutnya", &[("csrf_token", &token)]);
+    assert_eq!(next.status, 303);
+    let id = app.id("A-001");
+    assert_eq!(
+        next.location.clone().unwrap_or_default(),
+        format!("/akun/{id}")
+    );
+    let claim = app
+        .store
+        .claim(app.a.id, AccountId(id), app.clock_now())
+        .expect("claim");
+    assert_eq!(claim.map(|c| c.user), Some(app.user_id("kolektor_a")));
+
+    let promise = [
+        ("outcome", "promise_to_pay"),
+        ("reason", "job_loss"),
+        ("notes", "Debitur baru kena PHK, janji bayar tanggal 28"),
+        ("promise_amount", "500.000"),
+        ("promise_date", "2026-11-28"),
+    ];
+    let saved = contact(&c, id, &promise, "form-1");
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(
+        saved
+            .location
+            .clone()
+            .unwrap_or_default()
+            .contains("janji="),
+        "{}",
+        saved.location.clone().unwrap_or_default()
+    );
+    let page = c.get(&saved.location.clone().unwrap_or_default());
+    assert!(page.body.contains("Kontak tersimpan."), "{}", page.body);
+    assert!(
+        page.body.contains("Terima kasih Ibu Siti Rahayu"),
+        "recap missing"
+    );
+    assert!(
+        page.body.contains("Janji bayar dibuat"),
+        "timeline lacks the promise"
+    );
+    assert!(page.body.contains("Rp500.000"));
+
+    // The same form submitted again stores nothing new.
+    let again = contact(&c, id, &promise, "form-1");
+    assert_eq!(again.status, 303);
+    assert_eq!(interactions(&app, "A-001"), 1);
+
+    // A payment of the promised amount keeps it.
+    let s = app.logged_in("supervisor_a");
+    let token = s.csrf();
+    let paid = s.post_form(
+        &format!("/akun/{id}/pembayaran"),
+        &[
+            ("csrf_token", &token),
+            ("amount", "500.000"),
+            ("reference", "TRF-PROMISE-1"),
+            ("channel", "transfer"),
+        ],
+    );
+    assert_eq!(paid.status, 303, "{}", paid.body);
+    let promises = app
+        .store
+        .promises(app.a.id, AccountId(id))
+        .expect("promises");
+    assert_eq!(promises[0].status, PromiseStatus::Kept);
+}
+
+#[test]
+fn bad_contacts_are_refused_with_the_reason_and_store_nothing() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let c = app.logged_in("kolektor_a");
+    let id = app.id("A-001");
+    let refused = |extra: &[(&str, &str)], expected: &str| {
+        let r = contact(&c, id, extra, &format!("k-{expected}"));
+        assert_eq!(r.status, 422, "{expected}: {}", r.body);
+        assert!(
+            r.body.contains(expected),
+            "expected {expected:?} in the page"
+        );
+    };
+    refused(
+        &[
+            ("outcome", "promise_to_pay"),
+            ("promise_amount", "0"),
+            ("promise_date", "2026-11-28"),
+        ],
+        "harus lebih dari nol",
+    );
+    refused(
+        &[
+            ("outcome", "promise_to_pay"),
+            ("promise_amount", "999.000.000"),
+            ("promise_date", "2026-11-28"),
+        ],
+        "melebihi total kewajiban",
+    );
+    refused(
+        &[
+            ("outcome", "promise_to_pay"),
+            ("promise_amount", "100.000"),
+            ("promise_date", "2026-11-01"),
+        ],
+        "tidak boleh sebelum hari ini",
+    );
+    refused(&[("outcome", "threatened")], "tidak dikenal");
+    refused(
+        &[
+            ("outcome", "call_back"),
+            ("call_back_at", "2026-11-29T10:00"),
+        ],
+        "Bukan hari kontak",
+    );
+    assert_eq!(interactions(&app, "A-001"), 0);
+
+    // Evidence of the wrong type.
+    let token = c.csrf();
+    let r = c.post_multipart(
+        &format!("/akun/{id}/kontak"),
+        &[
+            ("csrf_token", &token),
+            ("channel", "call"),
+            ("direction", "outbound"),
+            ("party", "debtor"),
+            ("outcome", "no_answer"),
+        ],
+        &[(
+            "evidence",
+            "rekaman.mp3",
+            "audio/mpeg",
+            b"MZ\x90\x00 not audio",
+        )],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("rekaman.mp3"), "{}", r.body);
+    assert_eq!(interactions(&app, "A-001"), 0);
+
+    // An account not assigned to this collector, and one of another creditor.
+    let r = contact(&c, app.id("A-002"), &[("outcome", "no_answer")], "k-other");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("tidak ditugaskan kepada Anda"));
+    let r = contact(&c, app.id("B-001"), &[("outcome", "no_answer")], "k-b");
+    assert_eq!(r.status, 404);
+    assert_eq!(interactions(&app, "A-002"), 0);
+
+    // A paused account.
+    let s = app.logged_in("supervisor_a");
+    let token = s.csrf();
+    let paused = s.post_form(
+        &format!("/akun/{id}/jeda"),
+        &[
+            ("csrf_token", &token),
+            ("reason", "dispute"),
+            ("until", ""),
+            ("note", "Debitur menyanggah tagihan"),
+        ],
+    );
+    assert_eq!(paused.status, 303, "{}", paused.body);
+    refused(&[("outcome", "no_answer")], "dihentikan sementara");
+    assert_eq!(interactions(&app, "A-001"), 0);
+}
+
+#[test]
+fn a_supervisor_reassigns_accounts_and_unknown_numbers_are_named() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let s = app.logged_in("supervisor_a");
+    let team = s.get("/tim");
+    assert_eq!(team.status, 200);
+    assert!(team.body.contains("kolektor_a"), "{}", team.body);
+    let teams = app.store.teams(app.a.id).expect("teams");
+    let value = format!("{}:{}", teams[0].id.0, app.user_id("kolektor_a").0);
+    let token = s.csrf();
+    let bad = s.post_form(
+        "/tim/alihkan",
+        &[
+            ("csrf_token", &token),
+            ("accounts", "A-002\nA-404"),
+            ("collector", &value),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("A-404"));
+    let holders = app
+        .store
+        .holders(app.a.id, AccountId(app.id("A-002")), app.clock_now())
+        .expect("holders");
+    assert_eq!(
+        holders.sticky, None,
+        "nothing is assigned when one number is wrong"
+    );
+    let ok = s.post_form(
+        "/tim/alihkan",
+        &[
+            ("csrf_token", &token),
+            ("accounts", "A-002"),
+            ("collector", &value),
+        ],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let holders = app
+        .store
+        .holders(app.a.id, AccountId(app.id("A-002")), app.clock_now())
+        .expect("holders");
+    assert_eq!(holders.sticky, Some(app.user_id("kolektor_a")));
+
+    // Collectors see neither the team page nor the pause form.
+    let c = app.logged_in("kolektor_a");
+    assert_eq!(c.get("/tim").status, 403);
+}
