@@ -65,6 +65,72 @@ fn supervisor_logs_in_sees_the_portfolio_and_opens_an_account() {
     browser.screenshot("portfolio-phone");
 }
 
+#[test]
+fn collector_takes_the_next_account_logs_a_call_with_a_promise_and_sees_it_on_the_timeline() {
+    if !browser_available() {
+        return;
+    }
+    let server = demo_server::start(2000);
+    // Enough accounts that the demo collector has work assigned to them.
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver);
+
+    browser.goto(&format!("{}/login", server.base_url));
+    browser.find("#username").type_text("kolektor");
+    browser.find("#password").type_text(demo_server::PASSWORD);
+    browser.find("button[type=submit]").click();
+    let list = browser.source_with("Daftar kerja hari ini");
+    assert!(list.contains("Ambil akun berikutnya"), "no worklist page");
+    browser.screenshot("worklist");
+
+    browser.find("#next-account").click();
+    let workspace = browser.source_with("Catat kontak");
+    assert!(
+        workspace.contains("Akun ini Anda pegang sampai"),
+        "the account was not claimed"
+    );
+    assert!(workspace.contains("Panduan percakapan"), "no call script");
+
+    // The debtor called in (an inbound call is not held to the contact window, so the
+    // test does not depend on the hour it runs at) and promised to pay in three days.
+    let promised_on = (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y-%m-%d");
+    browser.find("#direction option[value=inbound]").click();
+    browser
+        .find("#outcome option[value=promise_to_pay]")
+        .click();
+    browser.find("#reason option[value=forgot]").click();
+    browser
+        .find("#notes")
+        .type_text("Debitur lupa tanggal jatuh tempo, berjanji membayar.");
+    browser.find("#promise-amount").type_text("100.000");
+    browser.execute(&format!(
+        "document.getElementById('promise-date').value = '{promised_on}';"
+    ));
+    browser.screenshot("workspace-form");
+    browser.find("#save-contact").click();
+
+    let saved = browser.source_with("Kontak tersimpan.");
+    assert!(
+        saved.contains("Kontak tersimpan."),
+        "the contact was not saved"
+    );
+    assert!(
+        saved.contains("Janji bayar dibuat"),
+        "the promise is not on the timeline"
+    );
+    assert!(
+        saved.contains("Rp100.000"),
+        "the promised amount is not shown"
+    );
+    assert!(
+        saved.contains("Sesuai pembicaraan kita") || saved.contains("sesuai pembicaraan kita"),
+        "no recap"
+    );
+    browser.screenshot("workspace-saved");
+    browser.resize(390, 844);
+    browser.screenshot("workspace-phone");
+}
+
 /// True when the page holds a masked NIK (`dddd********dddd`) and no 16-digit run.
 fn regex_like_masked_nik(page: &str) -> bool {
     let bytes = page.as_bytes();

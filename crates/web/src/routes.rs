@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `GET/POST /login`, `POST /logout` | anyone / signed in | `ui::login` |
 //! | `GET /bahasa/{id\|en}` | anyone | `ui::language` |
-//! | `GET /` | supervisor and up (collectors → `/akun`) | `ui::portfolio` |
+//! | `GET /` | supervisor and up (collectors → `/kerja`) | `ui::portfolio` |
 //! | `GET /akun`, `GET /akun/{id}` | signed in | `ui::account` |
 //! | `GET /kerja`, `POST /kerja/berikutnya` | collector, supervisor, manager | `ui::worklist` |
 //! | `POST /akun/{id}/kontak`, `/ambil`, `/lepas` | collector, supervisor, manager | `ui::contact` |

@@ -127,6 +127,15 @@ impl Browser {
         Element { browser: self, id }
     }
 
+    /// Runs a script in the page (for inputs whose typing is locale-dependent, such as
+    /// dates).
+    pub fn execute(&self, script: &str) {
+        post(
+            &format!("{}/execute/sync", self.session),
+            json!({ "script": script, "args": [] }),
+        );
+    }
+
     /// The current page's HTML.
     pub fn source(&self) -> String {
         get(&format!("{}/source", self.session))["value"]

@@ -24,11 +24,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::session::CurrentUser;
 
 /// Route layer of the portfolio pages: supervisors and up pass, collectors are sent to
-/// their account search.
+/// their worklist.
 pub async fn require_portfolio(user: CurrentUser, request: Request, next: Next) -> Response {
     if user.role().sees_portfolio() {
         next.run(request).await
     } else {
-        Redirect::to("/akun").into_response()
+        Redirect::to("/kerja").into_response()
     }
 }

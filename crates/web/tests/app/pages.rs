@@ -30,12 +30,13 @@ fn a_supervisor_sees_the_portfolio_in_indonesian() {
 }
 
 #[test]
-fn a_collector_is_sent_from_the_portfolio_to_the_account_search() {
+fn a_collector_is_sent_from_the_portfolio_to_the_worklist() {
     let app = TestApp::spawn();
     let c = app.logged_in("kolektor_a");
     let r = c.get("/");
     assert_eq!(r.status, 303);
-    assert_eq!(r.location.as_deref(), Some("/akun"));
+    assert_eq!(r.location.as_deref(), Some("/kerja"));
+    assert_eq!(c.get("/kerja").status, 200);
     let search = c.get("/akun");
     assert_eq!(search.status, 200);
     assert!(search.body.contains("id=\"q\""));
