@@ -25,22 +25,9 @@ use sepakat_domain::{PromiseStatus, Province, Rupiah};
 
 use crate::{AccountId, Actor, CreditorId, DebtorId, StoreError, StoreResult, UserId};
 
-macro_rules! collection_id {
-    ($($name:ident: $doc:literal),* $(,)?) => {$(
-        #[doc = $doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
+use crate::model::id_type;
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    )*};
-}
-
-collection_id! {
+id_type! {
     TeamId: "A team of collectors of one creditor.",
     InteractionId: "An entry of the interaction log.",
     PromiseId: "A promise to pay.",

@@ -23,6 +23,7 @@ macro_rules! id_type {
         }
     )*};
 }
+pub(crate) use id_type;
 
 id_type! {
     CreditorId: "A creditor (tenant).",

@@ -25,22 +25,9 @@ use sepakat_domain::{Role, Rupiah};
 
 use crate::{AccountId, Actor, CreditorId, StoreError, StoreResult, UserId};
 
-macro_rules! negotiation_id {
-    ($($name:ident: $doc:literal),* $(,)?) => {$(
-        #[doc = $doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
+use crate::model::id_type;
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    )*};
-}
-
-negotiation_id! {
+id_type! {
     AssessmentId: "A saved ability-to-pay assessment.",
     OfferId: "An offer made to a debtor (one chosen option of a computed set).",
     ArrangementId: "An agreed payment arrangement.",

@@ -29,22 +29,9 @@ use crate::{
     StoreResult, TeamId, UserId,
 };
 
-macro_rules! workbench_id {
-    ($($name:ident: $doc:literal),* $(,)?) => {$(
-        #[doc = $doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
+use crate::model::id_type;
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    )*};
-}
-
-workbench_id! {
+id_type! {
     FollowUpId: "A follow-up task.",
     EvidenceId: "An evidence file attached to an interaction.",
     ReversalRequestId: "A request to reverse a payment, awaiting a second person.",
