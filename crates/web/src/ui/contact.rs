@@ -14,7 +14,7 @@ use sepakat_domain::Rupiah;
 use sepakat_store::{AccountDetail, NewEvidence};
 
 use crate::access::{read_account, Via};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Named};
 use crate::session::CurrentUser;
 use crate::ui::account::{draw, Notice};
 use crate::ui::csrf::MAX_UPLOAD_BYTES;
@@ -168,70 +168,42 @@ impl ContactForm {
             .filter(|v| !v.is_empty())
     }
 
-    fn into_input(self) -> Result<ContactInput, WorkError> {
-        let code = |field: &'static str, required: bool| -> Result<Option<&str>, WorkError> {
-            match self.get(field) {
-                Some(v) => Ok(Some(v)),
-                None if required => Err(WorkError::invalid(field, Problem::Required)),
-                None => Ok(None),
-            }
+    /// A code field that must be filled.
+    fn required<T: Named + std::str::FromStr>(&self, field: &'static str) -> Result<T, WorkError> {
+        self.coded(field)?
+            .ok_or_else(|| WorkError::invalid(field, Problem::Required))
+    }
+
+    /// A code field (channel, outcome, …), None when empty; an unknown code is named with
+    /// the accepted ones.
+    fn coded<T: Named + std::str::FromStr>(
+        &self,
+        field: &'static str,
+    ) -> Result<Option<T>, WorkError> {
+        let Some(value) = self.get(field) else {
+            return Ok(None);
         };
-        fn parsed<T, E: std::fmt::Display>(
-            field: &'static str,
-            value: Option<&str>,
-            parse: impl Fn(&str) -> Result<T, E>,
-            expected: &'static [T],
-            code: impl Fn(&T) -> &'static str,
-        ) -> Result<Option<T>, WorkError> {
-            value
-                .map(|v| {
-                    parse(v).map_err(|_| {
-                        WorkError::invalid(
-                            field,
-                            Problem::Unknown {
-                                value: v.to_string(),
-                                expected: expected.iter().map(&code).collect::<Vec<_>>().join(", "),
-                            },
-                        )
-                    })
-                })
-                .transpose()
-        }
-        let channel = parsed(
-            "channel",
-            code("channel", true)?,
-            Channel::parse,
-            Channel::ALL,
-            |c| c.code(),
-        )?;
-        let direction = parsed(
-            "direction",
-            code("direction", true)?,
-            Direction::parse,
-            Direction::ALL,
-            |c| c.code(),
-        )?;
-        let party = parsed(
-            "party",
-            code("party", true)?,
-            Party::parse,
-            Party::ALL,
-            |c| c.code(),
-        )?;
-        let outcome = parsed(
-            "outcome",
-            code("outcome", true)?,
-            Outcome::parse,
-            Outcome::ALL,
-            |c| c.code(),
-        )?;
-        let reason = parsed(
-            "reason",
-            code("reason", false)?,
-            Reason::parse,
-            Reason::ALL,
-            |c| c.code(),
-        )?;
+        value.parse::<T>().map(Some).map_err(|_| {
+            WorkError::invalid(
+                field,
+                Problem::Unknown {
+                    value: value.to_string(),
+                    expected: T::all()
+                        .iter()
+                        .map(|v| v.code())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+            )
+        })
+    }
+
+    fn into_input(self) -> Result<ContactInput, WorkError> {
+        let channel = self.required::<Channel>("channel")?;
+        let direction = self.required::<Direction>("direction")?;
+        let party = self.required::<Party>("party")?;
+        let outcome = self.required::<Outcome>("outcome")?;
+        let reason = self.coded::<Reason>("reason")?;
         let amount = self
             .get("promise_amount")
             .map(|v| {
@@ -270,10 +242,10 @@ impl ContactForm {
             e.gps = gps;
         }
         Ok(ContactInput {
-            channel: channel.unwrap_or(Channel::Call),
-            direction: direction.unwrap_or(Direction::Outbound),
-            party: party.unwrap_or(Party::Debtor),
-            outcome: outcome.unwrap_or(Outcome::NoAnswer),
+            channel,
+            direction,
+            party,
+            outcome,
             reason,
             notes,
             promise,
