@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use sepakat_domain::compliance::{ContactPolicy, Gate, HolidayCalendar};
+use sepakat_domain::negotiation::wire::PolicyInput;
+use sepakat_domain::negotiation::NegotiationPolicy;
 use sepakat_domain::{AllocationOrder, BucketSet, Guard};
+use sepakat_engine::negotiation::{DEFAULT_MAX_MISSES, DEFAULT_OFFER_DAYS};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,6 +34,8 @@ pub struct Config {
     pub compliance: ComplianceConfig,
     /// The message guard.
     pub guard: GuardConfig,
+    /// The negotiation desk.
+    pub negotiation: NegotiationConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -123,6 +128,34 @@ impl GuardConfig {
     }
 }
 
+/// `[negotiation]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegotiationConfig {
+    /// A negotiation policy JSON (the `policy` object of `sepakat negotiate --input`, see
+    /// docs/negotiation.md); empty: the shipped policy.
+    pub policy_file: String,
+    /// Days an offer stays open for the debtor to accept.
+    pub offer_days: u32,
+    /// Missed instalments after which an arrangement defaults.
+    pub max_misses: u32,
+}
+
+impl NegotiationConfig {
+    /// The policy these settings name.
+    pub fn policy(&self) -> Result<NegotiationPolicy> {
+        if self.policy_file.is_empty() {
+            return Ok(NegotiationPolicy::default());
+        }
+        let text = std::fs::read_to_string(&self.policy_file)
+            .with_context(|| format!("reading negotiation policy {}", self.policy_file))?;
+        let input: PolicyInput = serde_json::from_str(&text)
+            .with_context(|| format!("negotiation policy {}", self.policy_file))?;
+        NegotiationPolicy::try_from(input)
+            .map_err(|e| anyhow::anyhow!("negotiation policy {}: {e}", self.policy_file))
+    }
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -154,6 +187,11 @@ impl Default for Config {
             compliance: ComplianceConfig {
                 holidays_file: String::new(),
                 contact: ContactPolicy::default(),
+            },
+            negotiation: NegotiationConfig {
+                policy_file: String::new(),
+                offer_days: DEFAULT_OFFER_DAYS,
+                max_misses: DEFAULT_MAX_MISSES,
             },
             guard: GuardConfig {
                 lexicon_file: String::new(),

@@ -131,6 +131,135 @@ fn collector_takes_the_next_account_logs_a_call_with_a_promise_and_sees_it_on_th
     browser.screenshot("workspace-phone");
 }
 
+#[test]
+fn collector_offers_beyond_authority_supervisor_approves_and_the_agreement_pdf_holds_the_amounts() {
+    if !browser_available() {
+        return;
+    }
+    let server = demo_server::start(2000);
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver);
+    let login = |user: &str| {
+        browser.goto(&format!("{}/login", server.base_url));
+        browser.find("#username").type_text(user);
+        browser.find("#password").type_text(demo_server::PASSWORD);
+        browser.find("button[type=submit]").click();
+    };
+
+    // The collector takes an account, opens the desk and offers an option beyond their
+    // authority (the demo collector may not restructure nor go beyond 12 months).
+    login("kolektor");
+    browser.source_with("Daftar kerja hari ini");
+    browser.find("#next-account").click();
+    browser.source_with("Catat kontak");
+    browser.find("#open-desk").click();
+    browser.source_with("Kemampuan bayar debitur");
+    browser.find("#income").type_text("7.500.000");
+    browser.find("#expenses").type_text("3.000.000");
+    browser.find("#dependants").type_text("2");
+    browser.find("#compute").click();
+    let options = browser.source_with("Opsi pembayaran");
+    assert!(
+        options.contains("Perlu persetujuan"),
+        "no option needs approval"
+    );
+    browser.screenshot("desk-options");
+    browser
+        .find("article.option.beyond button[name=option]")
+        .click();
+    let offer = browser.source_with("Menunggu persetujuan atasan");
+    assert!(
+        offer.contains("Menunggu persetujuan atasan"),
+        "the offer is not waiting for approval"
+    );
+    browser.find("#logout").click();
+
+    // The supervisor approves it from the queue and records the debtor's acceptance.
+    login("supervisor");
+    browser.goto(&format!("{}/persetujuan", server.base_url));
+    browser.source_with("Antrean persetujuan penawaran");
+    browser.screenshot("approval-queue");
+    browser.find("a[id^=review-]").click();
+    browser.source_with("decide-form");
+    browser
+        .find("#decision-reason")
+        .type_text("Penghasilan dan tanggungan sudah diverifikasi.");
+    browser.find("#approve").click();
+    let approved = browser.source_with("Keputusan tersimpan.");
+    assert!(approved.contains("Disetujui"), "the offer was not approved");
+    browser.find("#accept-offer").click();
+    let accepted = browser.source_with("Rekap kesepakatan");
+    assert!(
+        accepted.contains("Diterima debitur"),
+        "the offer was not accepted"
+    );
+    browser.screenshot("offer-accepted");
+    let total = between(&accepted, "<strong id=\"total-paid\">", "</strong>")
+        .expect("the agreed total")
+        .to_string();
+    let schedule: Vec<String> = between(&accepted, "id=\"offer-schedule\"", "</table>")
+        .expect("the schedule table")
+        .split("<td class=\"num\">")
+        .skip(1)
+        .filter_map(|cell| cell.split("</td>").next())
+        .map(str::to_string)
+        .collect();
+    assert!(!schedule.is_empty(), "no schedule on the offer page");
+
+    // The agreement downloads in the browser's session; pdftotext reads the amounts back.
+    let b64 = browser.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         fetch(document.getElementById('agreement-link').href, {credentials: 'same-origin'})\
+           .then(r => r.arrayBuffer())\
+           .then(b => { let s = ''; for (const x of new Uint8Array(b)) s += String.fromCharCode(x); done(btoa(s)); })\
+           .catch(e => done('error: ' + e));",
+    );
+    let b64 = b64.as_str().expect("base64 text");
+    use base64::Engine;
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap_or_else(|_| panic!("not base64: {b64}"));
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("agreement.pdf");
+    std::fs::write(&file, &pdf).expect("write pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args([file.to_str().unwrap(), "-"])
+        .output();
+    let Ok(out) = out else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is required in CI"
+        );
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("SURAT PERNYATAAN KESANGGUPAN PEMBAYARAN"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&total),
+        "{total} not in the agreement: {text}"
+    );
+    for amount in schedule.iter().filter(|a| a.starts_with("Rp")) {
+        assert!(
+            text.contains(amount.as_str()),
+            "{amount} not in the agreement"
+        );
+    }
+}
+
+/// The text between the first `start` and the next `end`.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = page.find(start)? + start.len();
+    let to = page[from..].find(end)? + from;
+    Some(&page[from..to])
+}
+
 /// True when the page holds a masked NIK (`dddd********dddd`) and no 16-digit run.
 fn regex_like_masked_nik(page: &str) -> bool {
     let bytes = page.as_bytes();

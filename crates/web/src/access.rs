@@ -2,7 +2,10 @@
 //! recorded (UU PDP: who read what), and every refused read leaves an `access.denied`
 //! entry. Logs carry ids only, never names, NIK or phone numbers.
 
-use sepakat_store::{AccountDetail, AccountId, Actor, Creditor, EntityRef, NewAudit, StoreError};
+use sepakat_store::{
+    AccountDetail, AccountId, Actor, Creditor, EntityRef, NewAudit, OfferId, StoreError,
+    StoredOffer,
+};
 
 use crate::AppState;
 
@@ -79,6 +82,59 @@ pub async fn read_account(
             creditor = creditor_id.0,
             attempted_id = %sanitize(raw_id),
             "access denied: account not found for the active creditor"
+        );
+    }
+    Ok(found)
+}
+
+/// Loads an offer of `creditor` with its account. An id that is malformed, unknown or
+/// another creditor's gives `None` and an `access.denied` entry with the attempted id.
+pub async fn read_offer(
+    state: &AppState,
+    actor: Actor,
+    creditor: &Creditor,
+    raw_id: &str,
+    via: Via,
+) -> Result<Option<(StoredOffer, AccountDetail)>, StoreError> {
+    let creditor_id = creditor.id;
+    let attempted = sanitize(raw_id);
+    let id = raw_id.parse::<i64>().ok().map(OfferId);
+    let now = state.now();
+    let actor_for_log = actor.user.map(|u| u.0);
+    let found = state
+        .store(move |s| {
+            let found = match id {
+                Some(id) => match s.offer(creditor_id, id)? {
+                    Some(offer) => s
+                        .account(creditor_id, offer.data.account)?
+                        .map(|account| (offer, account)),
+                    None => None,
+                },
+                None => None,
+            };
+            if found.is_none() {
+                s.record_audit(&NewAudit {
+                    creditor: Some(creditor_id),
+                    at: now,
+                    actor,
+                    action: "access.denied".to_string(),
+                    entity: EntityRef::new("offer", &attempted),
+                    detail: serde_json::json!({
+                        "via": via.code(),
+                        "attempted_id": attempted,
+                        "reason": "offer not found for the active creditor",
+                    }),
+                })?;
+            }
+            Ok(found)
+        })
+        .await?;
+    if found.is_none() {
+        tracing::warn!(
+            user = ?actor_for_log,
+            creditor = creditor_id.0,
+            attempted_id = %sanitize(raw_id),
+            "access denied: offer not found for the active creditor"
         );
     }
     Ok(found)

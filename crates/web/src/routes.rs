@@ -32,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::contact::router())
         .merge(ui::payment::router())
         .merge(ui::team::router())
+        .merge(ui::negotiation::router())
+        .merge(ui::offer::router())
         .merge(ui::creditor::router())
         .fallback(ui::error::not_found)
         // Outermost last: errors are drawn, then the session resolved, then CSRF checked.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use sepakat_domain::negotiation::NegotiationPolicy;
 use sepakat_domain::{AllocationOrder, BucketSet, Clock, Gate, Zone};
 use sepakat_store::{Store, StoreError};
 
@@ -28,6 +29,29 @@ pub struct WebConfig {
     /// How long "next account" holds an account for a collector unless they act on it
     /// (default 30 minutes); an abandoned claim lapses after this.
     pub claim_ttl: chrono::Duration,
+    /// The negotiation desk's policy and terms.
+    pub negotiation: NegotiationSettings,
+}
+
+/// The negotiation desk's settings (`[negotiation]`).
+#[derive(Debug, Clone)]
+pub struct NegotiationSettings {
+    /// Ability to pay, offer rules, caps and the authority matrix.
+    pub policy: NegotiationPolicy,
+    /// Days an offer stays open for the debtor to accept (default 3).
+    pub offer_days: u32,
+    /// Missed instalments after which an arrangement defaults (default 2).
+    pub max_misses: u32,
+}
+
+impl Default for NegotiationSettings {
+    fn default() -> Self {
+        NegotiationSettings {
+            policy: NegotiationPolicy::default(),
+            offer_days: sepakat_engine::negotiation::DEFAULT_OFFER_DAYS,
+            max_misses: sepakat_engine::negotiation::DEFAULT_MAX_MISSES,
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -41,6 +65,7 @@ impl Default for WebConfig {
             allocation_order: AllocationOrder::default(),
             gate: Gate::shipped(),
             claim_ttl: chrono::Duration::minutes(30),
+            negotiation: NegotiationSettings::default(),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use sepakat_domain::SystemClock;
 use sepakat_store::Store;
-use sepakat_web::{AppState, WebConfig};
+use sepakat_web::{AppState, NegotiationSettings, WebConfig};
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -34,6 +34,11 @@ pub fn web_config(config: &Config) -> Result<WebConfig> {
         allocation_order: config.collection.allocation_order.clone(),
         gate: config.compliance.gate()?,
         claim_ttl: chrono::Duration::minutes(i64::from(config.collection.claim_minutes.max(1))),
+        negotiation: NegotiationSettings {
+            policy: config.negotiation.policy()?,
+            offer_days: config.negotiation.offer_days.max(1),
+            max_misses: config.negotiation.max_misses.max(1),
+        },
     })
 }
 

@@ -136,6 +136,16 @@ impl Browser {
         );
     }
 
+    /// Runs an asynchronous script (it calls its last argument with the result) and
+    /// returns what it passed.
+    pub fn execute_async(&self, script: &str) -> Value {
+        post(
+            &format!("{}/execute/async", self.session),
+            json!({ "script": script, "args": [] }),
+        )["value"]
+            .clone()
+    }
+
     /// The current page's HTML.
     pub fn source(&self) -> String {
         get(&format!("{}/source", self.session))["value"]

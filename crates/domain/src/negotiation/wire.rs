@@ -418,32 +418,46 @@ pub fn negotiate(input: NegotiationInput) -> Result<NegotiationView, InputError>
     let head = (case.as_of, case.role, case.debt.clone());
     let (assessment, set) = case.run()?;
     let (as_of, role, debt) = head;
-    let playbook = assessment
-        .declaration
-        .hardship
-        .as_ref()
-        .and_then(|h| Playbook::shipped().get(&h.reason).cloned());
-    Ok(NegotiationView {
-        as_of,
-        role,
-        product: debt.product,
-        dpd: debt.dpd.days(),
-        kolektibilitas: KolektibilitasView {
-            class: debt.kolektibilitas.class(),
-            label: debt.kolektibilitas.label(),
-        },
-        owed: ComponentsView::from(set.owed),
-        waived_over_cap: ComponentsView::from(set.waived_over_cap),
-        ability: AbilityView {
-            living_cost: assessment.living_cost,
-            disposable_income: assessment.disposable_income,
-            recommended_monthly: assessment.recommended_monthly,
-            flags: assessment.flags,
-        },
-        keep_probability: set.keep_probability.to_string(),
-        options: set.options.into_iter().map(OptionView::from).collect(),
-        playbook,
-    })
+    Ok(NegotiationView::new(as_of, role, &debt, assessment, set))
+}
+
+impl NegotiationView {
+    /// The view of a negotiation on `as_of` for `role`: the debt, the assessment, the
+    /// options and the playbook entry of the declared hardship.
+    pub fn new(
+        as_of: NaiveDate,
+        role: Role,
+        debt: &Debt,
+        assessment: Assessment,
+        set: OfferSet,
+    ) -> NegotiationView {
+        let playbook = assessment
+            .declaration
+            .hardship
+            .as_ref()
+            .and_then(|h| Playbook::shipped().get(&h.reason).cloned());
+        NegotiationView {
+            as_of,
+            role,
+            product: debt.product,
+            dpd: debt.dpd.days(),
+            kolektibilitas: KolektibilitasView {
+                class: debt.kolektibilitas.class(),
+                label: debt.kolektibilitas.label(),
+            },
+            owed: ComponentsView::from(set.owed),
+            waived_over_cap: ComponentsView::from(set.waived_over_cap),
+            ability: AbilityView {
+                living_cost: assessment.living_cost,
+                disposable_income: assessment.disposable_income,
+                recommended_monthly: assessment.recommended_monthly,
+                flags: assessment.flags,
+            },
+            keep_probability: set.keep_probability.to_string(),
+            options: set.options.into_iter().map(OptionView::from).collect(),
+            playbook,
+        }
+    }
 }
 
 /// The output document.

@@ -18,7 +18,7 @@ mod track;
 pub use accept::{accept, agreement, recap, Acceptance, Accepted};
 pub use account::{debt_of, promise_history, remaining_months};
 pub use decide::decide;
-pub use propose::{preview, propose, Proposal, Proposed};
+pub use propose::{preview, propose, Preview, Proposal, Proposed};
 pub use track::{instalment_verdict, track_arrangements, TrackingReport};
 
 use sepakat_domain::negotiation::wire::InputError;

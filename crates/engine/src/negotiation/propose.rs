@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sepakat_domain::negotiation::authority::approvers_above;
 use sepakat_domain::negotiation::wire::{
-    assess_declaration, compute_offers, DeclarationInput, OfferRequestInput,
+    assess_declaration, compute_offers, DeclarationInput, NegotiationView, OfferRequestInput,
 };
 use sepakat_domain::negotiation::{
     Assessment, Debt, Declaration, Negotiation, NegotiationPolicy, Offer, OfferRequest, OfferSet,
@@ -47,10 +47,26 @@ pub struct Proposed {
 /// The computed negotiation of a proposal, before anything is stored.
 struct Prepared {
     account: AccountId,
-    debt: Debt,
-    assessment: Assessment,
     request: OfferRequest,
-    set: OfferSet,
+    preview: Preview,
+}
+
+/// The options for an account as the panel shows them before the collector chooses.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// What the account owes, as the engine read it.
+    pub debt: Debt,
+    /// The assessment of the declaration.
+    pub assessment: Assessment,
+    /// The options, best first.
+    pub set: OfferSet,
+}
+
+impl Preview {
+    /// The view `sepakat negotiate` prints, for `role` on `as_of`.
+    pub fn view(self, as_of: NaiveDate, role: Role) -> NegotiationView {
+        NegotiationView::new(as_of, role, &self.debt, self.assessment, self.set)
+    }
 }
 
 fn prepare(
@@ -91,10 +107,12 @@ fn prepare(
     })?;
     Ok(Prepared {
         account: account.id,
-        debt,
-        assessment,
         request,
-        set,
+        preview: Preview {
+            debt,
+            assessment,
+            set,
+        },
     })
 }
 
@@ -105,8 +123,8 @@ pub fn preview(
     creditor: CreditorId,
     proposal: &Proposal,
     policy: &NegotiationPolicy,
-) -> NegotiationResult<OfferSet> {
-    Ok(prepare(store, creditor, proposal, policy)?.set)
+) -> NegotiationResult<Preview> {
+    Ok(prepare(store, creditor, proposal, policy)?.preview)
 }
 
 /// Computes the options for the stored account and stores the assessment with the chosen
@@ -126,8 +144,12 @@ pub fn propose(
         return Err(invalid("offer_days", "must be at least 1"));
     }
     let p = prepare(store, creditor, proposal, policy)?;
-    let chosen = p
-        .set
+    let Preview {
+        debt,
+        assessment,
+        set,
+    } = p.preview;
+    let chosen = set
         .options
         .iter()
         .find(|o| o.rank == proposal.chosen_rank)
@@ -137,15 +159,15 @@ pub fn propose(
                 format!(
                     "there is no option {}; options are 1 to {}",
                     proposal.chosen_rank,
-                    p.set.options.len()
+                    set.options.len()
                 ),
             )
         })?;
     let approvers = if chosen.authority.needs_approval() {
         approvers_of(chosen, proposal.role, |role| {
             compute_offers(&Negotiation {
-                debt: &p.debt,
-                assessment: &p.assessment,
+                debt: &debt,
+                assessment: &assessment,
                 policy,
                 role,
                 as_of: proposal.today,
@@ -158,9 +180,9 @@ pub fn propose(
     };
     let new = NewOffer {
         account: p.account,
-        assessment: p.assessment.clone(),
+        assessment,
         as_of: proposal.today,
-        options: p.set.options.clone(),
+        options: set.options.clone(),
         chosen_rank: proposal.chosen_rank,
         created_role: proposal.role,
         approvers,
@@ -170,7 +192,7 @@ pub fn propose(
     let offer = store
         .offer(creditor, id)?
         .ok_or_else(|| StoreError::Other(format!("offer {id} vanished after it was stored")))?;
-    Ok(Proposed { offer, set: p.set })
+    Ok(Proposed { offer, set })
 }
 
 /// The roles above `creator` whose own authority covers `chosen`: the same option (same

@@ -188,6 +188,7 @@ impl Desk {
         )
         .expect("options");
         let rank = all
+            .set
             .options
             .iter()
             .find(|o| o.kind == kind && o.authority.needs_approval() == beyond)
@@ -480,7 +481,12 @@ fn a_stored_account_gets_exactly_the_options_the_cli_computes_for_the_same_case(
         &NegotiationPolicy::default(),
     )
     .expect("options");
-    let stored: Vec<OptionView> = stored.options.into_iter().map(OptionView::from).collect();
+    let stored: Vec<OptionView> = stored
+        .set
+        .options
+        .into_iter()
+        .map(OptionView::from)
+        .collect();
     assert_eq!(stored, cli.options);
 }
 

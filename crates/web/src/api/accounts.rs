@@ -266,7 +266,7 @@ pub async fn post_payment(
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => ApiError::Conflict {
-                field: Some("reference"),
+                field: Some("reference".into()),
                 message: "this reference was already used for this creditor".into(),
             },
             other => other.into(),
@@ -368,9 +368,9 @@ mod tests {
         "2026-11-24T07:00:00Z".parse().unwrap()
     }
 
-    fn field_of(body: &str) -> Option<&'static str> {
+    fn field_of(body: &str) -> Option<String> {
         match parse_payment(body.as_bytes(), now()) {
-            Err(ApiError::Validation { field, .. }) => field,
+            Err(ApiError::Validation { field, .. }) => field.map(|f| f.into_owned()),
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
@@ -404,55 +404,61 @@ mod tests {
     fn each_bad_field_is_named() {
         let ok_rest =
             r#""paid_at": "2026-11-24T10:00:00+07:00", "reference": "T", "channel": "va""#;
-        assert_eq!(field_of(&format!(r#"{{{ok_rest}}}"#)), Some("amount"));
+        assert_eq!(
+            field_of(&format!(r#"{{{ok_rest}}}"#)),
+            Some("amount".to_string())
+        );
         assert_eq!(
             field_of(&format!(r#"{{"amount": 0, {ok_rest}}}"#)),
-            Some("amount")
+            Some("amount".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{"amount": -5, {ok_rest}}}"#)),
-            Some("amount")
+            Some("amount".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{"amount": 1.5, {ok_rest}}}"#)),
-            Some("amount")
+            Some("amount".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{"amount": "abc", {ok_rest}}}"#)),
-            Some("amount")
+            Some("amount".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{"amount": true, {ok_rest}}}"#)),
-            Some("amount")
+            Some("amount".to_string())
         );
         let base = r#""amount": 1000, "reference": "T", "channel": "va""#;
         assert_eq!(
             field_of(&format!(r#"{{{base}, "paid_at": "yesterday"}}"#)),
-            Some("paid_at")
+            Some("paid_at".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{{base}, "paid_at": "2027-01-01T00:00:00Z"}}"#)),
-            Some("paid_at")
+            Some("paid_at".to_string())
         );
         let base = r#""amount": 1000, "paid_at": "2026-11-24T10:00:00+07:00", "channel": "va""#;
         assert_eq!(
             field_of(&format!(r#"{{{base}, "reference": ""}}"#)),
-            Some("reference")
+            Some("reference".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{{base}, "reference": "{}"}}"#, "x".repeat(65))),
-            Some("reference")
+            Some("reference".to_string())
         );
         assert_eq!(
             field_of(&format!(r#"{{{base}, "reference": "a\nb"}}"#)),
-            Some("reference")
+            Some("reference".to_string())
         );
         let base = r#""amount": 1000, "paid_at": "2026-11-24T10:00:00+07:00", "reference": "T""#;
         assert_eq!(
             field_of(&format!(r#"{{{base}, "channel": "cash<script>"}}"#)),
-            Some("channel")
+            Some("channel".to_string())
         );
-        assert_eq!(field_of(&format!(r#"{{{base}}}"#)), Some("channel"));
+        assert_eq!(
+            field_of(&format!(r#"{{{base}}}"#)),
+            Some("channel".to_string())
+        );
     }
 
     #[test]

@@ -1,12 +1,17 @@
 //! The API's one error type, answered as `{"error": {"code", "message", "field"}}`.
 //! Internal errors are logged and answered with a generic message.
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sepakat_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::i18n::Lang;
+use crate::work::WorkError;
 
 /// What went wrong with an API call.
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +21,7 @@ pub enum ApiError {
     Unauthorized,
     /// 403: the user may not do this, or the creditor is not theirs.
     #[error("{0}")]
-    Forbidden(&'static str),
+    Forbidden(Cow<'static, str>),
     /// 404: no such resource for the active creditor.
     #[error("not found")]
     NotFound,
@@ -26,15 +31,16 @@ pub enum ApiError {
         /// HTTP status (400 malformed body, 422 a bad value).
         status: StatusCode,
         /// The offending field (None when the body as a whole is wrong).
-        field: Option<&'static str>,
+        field: Option<Cow<'static, str>>,
         /// What is wrong with it.
         message: String,
     },
-    /// 409: a uniqueness rule refused the change.
+    /// 409: the change conflicts with the state of things (a uniqueness rule, an offer
+    /// no longer pending, a paused account).
     #[error("{message}")]
     Conflict {
         /// The field that collided.
-        field: Option<&'static str>,
+        field: Option<Cow<'static, str>>,
         /// Why.
         message: String,
     },
@@ -48,8 +54,39 @@ impl ApiError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::Validation {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            field: Some(field),
+            field: Some(field.into()),
             message: message.into(),
+        }
+    }
+}
+
+impl From<WorkError> for ApiError {
+    /// A refused work action, in English, naming the field or the rule.
+    fn from(e: WorkError) -> Self {
+        let message = e.message(Lang::En);
+        match e {
+            WorkError::Forbidden | WorkError::NotYours | WorkError::Denied(_) => {
+                ApiError::Forbidden(message.into())
+            }
+            WorkError::NotFound => ApiError::NotFound,
+            WorkError::Store(e) => ApiError::Internal(e.to_string()),
+            WorkError::Invalid { field, .. } => ApiError::Validation {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                field: Some(field.into()),
+                message,
+            },
+            WorkError::Terms(input) => ApiError::Validation {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                field: Some(input.field.into()),
+                message: input.message,
+            },
+            WorkError::HeldBy { .. }
+            | WorkError::Paused { .. }
+            | WorkError::Refused { .. }
+            | WorkError::Conflict(_) => ApiError::Conflict {
+                field: None,
+                message,
+            },
         }
     }
 }
@@ -78,8 +115,10 @@ pub struct ErrorDetail {
     pub code: &'static str,
     /// Human-readable explanation (English).
     pub message: String,
-    /// The offending request field, when one is to blame.
-    pub field: Option<&'static str>,
+    /// The offending request field, when one is to blame (a JSON path such as
+    /// `assessment.monthly_income`).
+    #[schema(value_type = Option<String>)]
+    pub field: Option<Cow<'static, str>>,
 }
 
 impl IntoResponse for ApiError {
@@ -91,7 +130,9 @@ impl IntoResponse for ApiError {
                 None,
                 "missing, invalid or expired bearer token".to_string(),
             ),
-            ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", None, why.to_string()),
+            ApiError::Forbidden(why) => {
+                (StatusCode::FORBIDDEN, "forbidden", None, why.into_owned())
+            }
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",

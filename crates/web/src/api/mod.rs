@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod negotiation;
 pub mod openapi;
 pub mod portfolio;
 pub mod views;
@@ -33,6 +34,22 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/accounts", get(accounts::list_accounts))
         .route("/accounts/{id}", get(accounts::get_account))
         .route("/accounts/{id}/payments", get(accounts::list_payments));
+    // The desk's flows check the role themselves (`work::negotiation`).
+    let desk = Router::new()
+        .route("/accounts/{id}/offers/preview", post(negotiation::preview))
+        .route(
+            "/accounts/{id}/offers",
+            get(negotiation::list).post(negotiation::create),
+        )
+        .route(
+            "/accounts/{id}/arrangements",
+            get(negotiation::arrangements),
+        )
+        .route("/offers/pending", get(negotiation::pending))
+        .route("/offers/{id}", get(negotiation::get))
+        .route("/offers/{id}/decision", post(negotiation::decide))
+        .route("/offers/{id}/accept", post(negotiation::accept))
+        .route("/offers/{id}/agreement.pdf", get(negotiation::agreement));
     let audit_readers = Router::new()
         .route("/accounts/{id}/audit", get(accounts::get_audit))
         .route_layer(from_fn(require_audit_reader));
@@ -41,6 +58,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(from_fn(require_cashier));
     Router::new()
         .merge(any_role)
+        .merge(desk)
         .merge(audit_readers)
         .merge(cashiers)
         .route_layer(from_fn_with_state(state, authenticate))
@@ -94,7 +112,7 @@ async fn authenticate(
     let wanted = match request.headers().get(CREDITOR_HEADER) {
         Some(v) => Some(
             v.to_str()
-                .map_err(|_| ApiError::Forbidden("creditor header is not text"))?
+                .map_err(|_| ApiError::Forbidden("creditor header is not text".into()))?
                 .trim()
                 .to_string(),
         ),
@@ -116,9 +134,12 @@ async fn authenticate(
         })
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    let creditor = creditor
-        .filter(|c| user.creditors.contains(&c.id))
-        .ok_or(ApiError::Forbidden("this creditor is not one of yours"))?;
+    let creditor =
+        creditor
+            .filter(|c| user.creditors.contains(&c.id))
+            .ok_or(ApiError::Forbidden(
+                "this creditor is not one of yours".into(),
+            ))?;
     request.extensions_mut().insert(ApiUser { user, creditor });
     Ok(next.run(request).await)
 }
@@ -133,7 +154,7 @@ async fn require_audit_reader(
         Ok(next.run(request).await)
     } else {
         Err(ApiError::Forbidden(
-            "your role may not read the audit trail",
+            "your role may not read the audit trail".into(),
         ))
     }
 }
@@ -147,6 +168,8 @@ async fn require_cashier(
     if user.user.role.posts_payments() {
         Ok(next.run(request).await)
     } else {
-        Err(ApiError::Forbidden("your role may not post payments"))
+        Err(ApiError::Forbidden(
+            "your role may not post payments".into(),
+        ))
     }
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, portfolio};
+use crate::api::{accounts, negotiation, portfolio};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -24,12 +24,22 @@ use crate::api::{accounts, portfolio};
         accounts::list_payments,
         accounts::post_payment,
         accounts::get_audit,
+        negotiation::preview,
+        negotiation::create,
+        negotiation::list,
+        negotiation::arrangements,
+        negotiation::pending,
+        negotiation::get,
+        negotiation::decide,
+        negotiation::accept,
+        negotiation::agreement,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "portfolio", description = "Portfolio overview"),
         (name = "accounts", description = "Accounts and their audit trail"),
         (name = "payments", description = "Payments"),
+        (name = "negotiation", description = "The negotiation desk: options, offers, approvals, arrangements"),
     )
 )]
 pub struct ApiDoc;

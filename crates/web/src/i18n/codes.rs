@@ -5,6 +5,7 @@
 use sepakat_domain::compliance::{Channel, Party, Rule};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::PromiseStatus;
+use sepakat_store::{ArrangementStatus, InstalmentStatus, OfferStatus};
 
 use super::Lang;
 
@@ -44,6 +45,28 @@ macro_rules! named {
         }
     };
 }
+
+named!(OfferStatus {
+    Proposed => "Ditawarkan", "Offered";
+    PendingApproval => "Menunggu persetujuan", "Waiting for approval";
+    Approved => "Disetujui", "Approved";
+    Rejected => "Ditolak", "Rejected";
+    Accepted => "Diterima debitur", "Accepted by the debtor";
+    Expired => "Kedaluwarsa", "Expired";
+});
+
+named!(ArrangementStatus {
+    Active => "Berjalan", "Active";
+    Completed => "Lunas", "Completed";
+    Defaulted => "Gagal (kembali ke penagihan)", "Defaulted (back to collection)";
+});
+
+named!(InstalmentStatus {
+    Pending => "Belum jatuh tempo", "Pending";
+    Paid => "Dibayar", "Paid";
+    Late => "Dibayar terlambat", "Paid late";
+    Missed => "Terlewat", "Missed";
+});
 
 named!(Channel {
     Call => "Telepon", "Phone call";
@@ -124,6 +147,94 @@ named!(Rule {
     DailyCap => "Batas kontak harian tercapai", "Daily contact cap reached";
     WeeklyCap => "Batas kontak mingguan tercapai", "Weekly contact cap reached";
 });
+
+/// The audited changes the timeline names: (action, Bahasa Indonesia, English).
+const ACTIONS: &[(&str, &str, &str)] = &[
+    ("account.assigned", "Akun dialihkan", "Account reassigned"),
+    (
+        "account.paused",
+        "Penagihan dihentikan sementara",
+        "Collection paused",
+    ),
+    (
+        "account.returned_to_collection",
+        "Akun kembali ke penagihan",
+        "Account back in collection",
+    ),
+    (
+        "assessment.saved",
+        "Penilaian kemampuan bayar disimpan",
+        "Ability-to-pay assessment saved",
+    ),
+    ("offer.created", "Penawaran dibuat", "Offer made"),
+    ("offer.approved", "Penawaran disetujui", "Offer approved"),
+    ("offer.rejected", "Penawaran ditolak", "Offer rejected"),
+    (
+        "offer.accepted",
+        "Penawaran diterima debitur",
+        "Offer accepted by the debtor",
+    ),
+    ("offer.expired", "Penawaran kedaluwarsa", "Offer expired"),
+    (
+        "arrangement.created",
+        "Rencana pembayaran dibuat",
+        "Arrangement made",
+    ),
+    (
+        "arrangement.completed",
+        "Rencana pembayaran lunas",
+        "Arrangement completed",
+    ),
+    (
+        "arrangement.defaulted",
+        "Rencana pembayaran gagal",
+        "Arrangement defaulted",
+    ),
+    (
+        "arrangement.reactivated",
+        "Rencana pembayaran berjalan lagi",
+        "Arrangement active again",
+    ),
+    (
+        "instalment.paid",
+        "Cicilan rencana dibayar",
+        "Arrangement instalment paid",
+    ),
+    (
+        "instalment.part_paid",
+        "Cicilan rencana dibayar sebagian",
+        "Arrangement instalment part-paid",
+    ),
+    (
+        "instalment.late",
+        "Cicilan rencana dibayar terlambat",
+        "Arrangement instalment paid late",
+    ),
+    (
+        "instalment.missed",
+        "Cicilan rencana terlewat",
+        "Arrangement instalment missed",
+    ),
+    (
+        "instalment.pending",
+        "Cicilan rencana menunggu",
+        "Arrangement instalment pending",
+    ),
+    ("letter.printed", "Surat dicetak", "Letter printed"),
+];
+
+impl Lang {
+    /// An audited action's name; the code itself for one the table does not name.
+    pub fn action(self, code: &str) -> &str {
+        match ACTIONS.iter().find(|(c, _, _)| *c == code) {
+            Some((_, id, en)) => match self {
+                Lang::Id => id,
+                Lang::En => en,
+            },
+            None => code,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -3,10 +3,26 @@
 //! Every string a page shows comes from a [`Strings`] table, so a word is written once per
 //! language and a missing translation is a compile error rather than a blank on screen.
 
+/// A table of words, each written once with its translation beside it:
+/// `words! { Name; field: "Bahasa Indonesia", "English"; … }` makes the struct `Name` and
+/// the statics `ID` and `EN` of the calling module.
+macro_rules! words {
+    ($strings:ident; $($(#[$doc:meta])* $field:ident: $id:literal, $en:literal;)*) => {
+        /// Every word of these pages in one language.
+        #[derive(Debug)]
+        pub struct $strings { $($(#[$doc])* pub $field: &'static str,)* }
+
+        static ID: $strings = $strings { $($field: $id,)* };
+        static EN: $strings = $strings { $($field: $en,)* };
+    };
+}
+
 mod codes;
+mod desk;
 mod work;
 
 pub use codes::Named;
+pub use desk::DeskStrings;
 pub use work::WorkStrings;
 
 use sepakat_domain::{Kolektibilitas, ProductType, Role};

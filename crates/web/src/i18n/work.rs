@@ -3,17 +3,6 @@
 
 use super::Lang;
 
-macro_rules! words {
-    ($($(#[$doc:meta])* $field:ident: $id:literal, $en:literal;)*) => {
-        /// Every word of the workbench pages in one language.
-        #[derive(Debug)]
-        pub struct WorkStrings { $($(#[$doc])* pub $field: &'static str,)* }
-
-        static ID: WorkStrings = WorkStrings { $($field: $id,)* };
-        static EN: WorkStrings = WorkStrings { $($field: $en,)* };
-    };
-}
-
 impl Lang {
     /// The workbench words of this language.
     pub fn work(self) -> &'static WorkStrings {
@@ -25,6 +14,7 @@ impl Lang {
 }
 
 words! {
+    WorkStrings;
     /// Nav: the worklist.
     nav_work: "Kerja", "Work";
     /// Nav: the team view.

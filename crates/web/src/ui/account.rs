@@ -187,6 +187,18 @@ async fn detail(
     draw(&state, lang, &user, account, &notice, Vec::new()).await
 }
 
+/// The account `raw_id` of the active creditor for a form of its page (the read is
+/// audited; another creditor's or an unknown id is a 404).
+pub(crate) async fn load_account(
+    state: &AppState,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<AccountDetail, UiError> {
+    read_account(state, user.actor(), &user.creditor, raw_id, Via::Ui, None)
+        .await?
+        .ok_or(UiError::NotFound)
+}
+
 /// Draws the account page (the workspace) for `account`, with the notice of a form just
 /// saved or the errors of one that was not.
 pub(crate) async fn draw(
@@ -202,7 +214,7 @@ pub(crate) async fn draw(
     let debtor = account.debtor.id;
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, consents, claim) = state
+    let (history, consents, claim, offers) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -218,7 +230,8 @@ pub(crate) async fn draw(
                 }
                 None => None,
             };
-            Ok((history, s.consents(creditor, debtor)?, claim))
+            let offers = s.offers(creditor, id)?;
+            Ok((history, s.consents(creditor, debtor)?, claim, offers))
         })
         .await?;
     let page = Page::new(
@@ -231,6 +244,7 @@ pub(crate) async fn draw(
         history,
         consents,
         claim,
+        offers,
         reads_audit,
     };
     let mut view = DetailPage::new(page, state, user, loaded, notice);

@@ -6,7 +6,7 @@
 use askama::Template;
 use sepakat_domain::compliance::Consent;
 use sepakat_domain::{ScheduleMethod, Zone};
-use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment};
+use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment, StoredOffer};
 
 use crate::format;
 use crate::i18n::Lang;
@@ -14,6 +14,7 @@ use crate::session::CurrentUser;
 use crate::standing::Standing;
 use crate::timeline::{self, History};
 use crate::ui::account::Notice;
+use crate::ui::negotiation::OfferRow;
 use crate::ui::page::Page;
 use crate::ui::workspace::{Inputs, Workspace};
 use crate::AppState;
@@ -28,6 +29,8 @@ pub struct Loaded {
     pub consents: Vec<Consent>,
     /// The live claim on the account, with the holder's name.
     pub claim: Option<(Claim, String)>,
+    /// The account's offers, oldest first.
+    pub offers: Vec<StoredOffer>,
     /// Whether the user reads the audit trail (the audit table is shown).
     pub reads_audit: bool,
 }
@@ -74,6 +77,8 @@ pub struct DetailPage {
     csrf_token: String,
     /// Payment channels of the payment form.
     payment_channels: &'static [&'static str],
+    /// The account's offers, newest first (the negotiation card).
+    offers: Vec<OfferRow>,
 }
 
 struct DebtorView {
@@ -130,6 +135,7 @@ impl DetailPage {
             history,
             consents,
             claim,
+            offers,
             reads_audit,
         } = loaded;
         let lang = page.lang;
@@ -245,6 +251,12 @@ impl DetailPage {
             }),
             csrf_token: user.csrf_token.clone(),
             payment_channels: crate::api::accounts::CHANNELS,
+            offers: offers
+                .iter()
+                .rev()
+                .take(5)
+                .map(|o| OfferRow::new(lang, o, &a))
+                .collect(),
             account_no: a.account_no.clone(),
             product: lang.product(a.product),
             status: lang.status(a.status),

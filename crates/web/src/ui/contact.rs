@@ -13,10 +13,9 @@ use sepakat_domain::interaction::{Direction, Outcome, Reason};
 use sepakat_domain::Rupiah;
 use sepakat_store::{AccountDetail, NewEvidence};
 
-use crate::access::{read_account, Via};
 use crate::i18n::{Lang, Named};
 use crate::session::CurrentUser;
-use crate::ui::account::{draw, Notice};
+use crate::ui::account::{draw, load_account, Notice};
 use crate::ui::csrf::MAX_UPLOAD_BYTES;
 use crate::ui::error::UiError;
 use crate::work::contact::ContactInput;
@@ -32,16 +31,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/akun/{id}/ambil", post(take))
         .route("/akun/{id}/lepas", post(release))
-}
-
-async fn account(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<AccountDetail, UiError> {
-    read_account(state, user.actor(), &user.creditor, raw_id, Via::Ui, None)
-        .await?
-        .ok_or(UiError::NotFound)
 }
 
 /// Re-draws the workspace with `error` (422), or passes other failures on.
@@ -75,7 +64,7 @@ async fn log_contact(
     Path(raw_id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, UiError> {
-    let account = account(&state, &user, &raw_id).await?;
+    let account = load_account(&state, &user, &raw_id).await?;
     let input = match read_form(multipart).await {
         Ok(form) => form.into_input(),
         Err(e) => Err(e),
@@ -103,7 +92,7 @@ async fn take(
     user: CurrentUser,
     Path(raw_id): Path<String>,
 ) -> Result<Response, UiError> {
-    let account = account(&state, &user, &raw_id).await?;
+    let account = load_account(&state, &user, &raw_id).await?;
     match crate::work::claim::take(&state, &(&user).into(), &account).await {
         Ok(_) => Ok(Redirect::to(&format!("/akun/{}", account.id)).into_response()),
         Err(e) => refused(&state, lang, &user, account, e).await,
@@ -117,7 +106,7 @@ async fn release(
     user: CurrentUser,
     Path(raw_id): Path<String>,
 ) -> Result<Response, UiError> {
-    let account = account(&state, &user, &raw_id).await?;
+    let account = load_account(&state, &user, &raw_id).await?;
     match crate::work::claim::release(&state, &(&user).into(), &account).await {
         Ok(()) => Ok(Redirect::to("/kerja").into_response()),
         Err(e) => refused(&state, lang, &user, account, e).await,

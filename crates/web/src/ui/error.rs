@@ -50,12 +50,14 @@ impl From<crate::work::WorkError> for UiError {
     fn from(e: crate::work::WorkError) -> Self {
         use crate::work::WorkError as W;
         match e {
-            W::Forbidden | W::NotYours | W::HeldBy { .. } => UiError::Forbidden,
+            W::Forbidden | W::NotYours | W::HeldBy { .. } | W::Denied(_) => UiError::Forbidden,
             W::NotFound => UiError::NotFound,
             W::Store(e) => UiError::Internal(e.to_string()),
-            W::Paused { .. } | W::Refused { .. } | W::Invalid { .. } | W::Conflict(_) => {
-                UiError::BadRequest
-            }
+            W::Paused { .. }
+            | W::Refused { .. }
+            | W::Invalid { .. }
+            | W::Terms(_)
+            | W::Conflict(_) => UiError::BadRequest,
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod csrf;
 pub mod error;
 pub mod language;
 pub mod login;
+pub mod negotiation;
+pub mod offer;
 pub mod page;
 pub mod payment;
 pub mod portfolio;

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::i18n::{Lang, Strings, WorkStrings};
+use crate::i18n::{DeskStrings, Lang, Strings, WorkStrings};
 use crate::session::CurrentUser;
 use crate::ui::error::UiError;
 
@@ -17,6 +17,8 @@ pub struct Page {
     pub s: &'static Strings,
     /// Its words of the workbench pages.
     pub w: &'static WorkStrings,
+    /// Its words of the negotiation desk.
+    pub n: &'static DeskStrings,
     /// The page title.
     pub title: String,
     /// The signed-in user, if any.
@@ -76,6 +78,7 @@ impl Page {
             lang,
             s: lang.strings(),
             w: lang.work(),
+            n: lang.desk(),
             title: title.into(),
             nav: Some(Nav {
                 full_name: user.user.full_name.clone(),
@@ -97,6 +100,7 @@ impl Page {
             lang,
             s: lang.strings(),
             w: lang.work(),
+            n: lang.desk(),
             title: title.into(),
             nav: None,
             header_search: false,

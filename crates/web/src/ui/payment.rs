@@ -13,10 +13,9 @@ use sepakat_domain::Rupiah;
 use sepakat_store::{AccountDetail, PaymentId};
 use serde::Deserialize;
 
-use crate::access::{read_account, Via};
 use crate::i18n::Lang;
 use crate::session::CurrentUser;
-use crate::ui::account::{draw, Notice};
+use crate::ui::account::{draw, load_account, Notice};
 use crate::ui::error::UiError;
 use crate::work::payment::{self, PaymentInput};
 use crate::work::{Problem, WorkError};
@@ -28,16 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/akun/{id}/pembayaran", post(post_payment))
         .route("/akun/{id}/pembayaran/{payment}/batal", post(reverse))
         .route("/akun/{id}/jeda", post(pause))
-}
-
-async fn account(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<AccountDetail, UiError> {
-    read_account(state, user.actor(), &user.creditor, raw_id, Via::Ui, None)
-        .await?
-        .ok_or(UiError::NotFound)
 }
 
 /// Redirects to the workspace with `notice`, or re-draws it with the refusal (422).
@@ -84,7 +73,7 @@ async fn post_payment(
     Path(raw_id): Path<String>,
     Form(form): Form<PaymentForm>,
 ) -> Result<Response, UiError> {
-    let account = account(&state, &user, &raw_id).await?;
+    let account = load_account(&state, &user, &raw_id).await?;
     let amount = form.amount.trim();
     let result = match Rupiah::parse(amount) {
         Ok(amount) => {
@@ -116,7 +105,7 @@ async fn reverse(
     Path((raw_id, payment_id)): Path<(String, i64)>,
     Form(form): Form<ReverseForm>,
 ) -> Result<Response, UiError> {
-    let account = account(&state, &user, &raw_id).await?;
+    let account = load_account(&state, &user, &raw_id).await?;
     let result = payment::reverse(
         &state,
         &(&user).into(),
@@ -143,7 +132,7 @@ async fn pause(
     Path(raw_id): Path<String>,
     Form(form): Form<PauseForm>,
 ) -> Result<Response, UiError> {
-    let account = account(&state, &user, &raw_id).await?;
+    let account = load_account(&state, &user, &raw_id).await?;
     let until = form
         .until
         .as_deref()

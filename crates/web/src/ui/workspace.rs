@@ -338,7 +338,7 @@ fn timeline_row(lang: Lang, zone: Zone, entry: &Entry) -> TimelineRow {
         Event::Audit(a) => (
             "audit",
             w.ev_audit.to_string(),
-            a.entry.action.clone(),
+            lang.action(&a.entry.action).to_string(),
             a.entry.actor.name.clone(),
         ),
     };

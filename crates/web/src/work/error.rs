@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::compliance::Rule;
 use sepakat_domain::evidence::EvidenceError;
 use sepakat_domain::interaction::PauseReason;
+use sepakat_domain::negotiation::wire::InputError;
 use sepakat_domain::{Rupiah, Zone};
 use sepakat_store::StoreError;
 
@@ -28,8 +29,14 @@ pub enum Problem {
     NotAnAmount(String),
     /// Zero or negative.
     NotPositive,
+    /// Below zero.
+    Negative,
     /// More than the account owes.
     AboveOutstanding(Rupiah),
+    /// Not a whole number.
+    NotAWholeNumber(String),
+    /// Not a percentage (`20`, `12,5%`).
+    NotAPercentage(String),
     /// Not a date (`YYYY-MM-DD`).
     NotADate(String),
     /// Not a local date and time (`YYYY-MM-DDTHH:MM`).
@@ -96,6 +103,12 @@ pub enum WorkError {
         /// What is wrong.
         problem: Problem,
     },
+    /// Negotiation terms the desk refuses (its message is English; the field is the
+    /// path of `sepakat negotiate`'s input, e.g. `request.tenor_months`).
+    Terms(InputError),
+    /// The desk refuses the user this step (its message is English), e.g. approving an
+    /// offer beyond their own authority.
+    Denied(String),
     /// The store refused the change (its message is English).
     Conflict(String),
     /// No such thing for the active creditor.
@@ -175,6 +188,17 @@ impl WorkError {
             WorkError::Invalid { field, problem } => {
                 format!("{}: {}", field_name(lang, field), problem_text(lang, problem))
             }
+            WorkError::Terms(e) => match field_name(lang, &e.field) {
+                "" => pick(
+                    &format!("Syarat negosiasi ditolak: {e}"),
+                    &format!("Negotiation terms refused: {e}"),
+                ),
+                label => format!("{label}: {}", e.message),
+            },
+            WorkError::Denied(message) => pick(
+                &format!("Tidak diizinkan: {message}"),
+                &format!("Not allowed: {message}"),
+            ),
             WorkError::Conflict(message) => message.clone(),
             WorkError::NotFound => pick("Tidak ditemukan.", "Not found."),
             WorkError::Store(_) => pick(
@@ -207,7 +231,7 @@ fn field_name(lang: Lang, field: &str) -> &'static str {
         "reversal_reason" => w.reverse_reason,
         "accounts" => w.reassign_accounts,
         "collector" => w.reassign_to,
-        _ => s.none,
+        other => negotiation_field(lang, other),
     }
 }
 
@@ -235,11 +259,31 @@ fn problem_text(lang: Lang, problem: &Problem) -> String {
             "must be more than zero"
         }
         .to_string(),
+        Problem::Negative => if id {
+            "tidak boleh negatif"
+        } else {
+            "may not be negative"
+        }
+        .to_string(),
         Problem::AboveOutstanding(max) => {
             if id {
                 format!("melebihi total kewajiban {}", format::rupiah(*max))
             } else {
                 format!("is more than the total owed, {}", format::rupiah(*max))
+            }
+        }
+        Problem::NotAWholeNumber(v) => {
+            if id {
+                format!("\"{v}\" bukan bilangan bulat")
+            } else {
+                format!("\"{v}\" is not a whole number")
+            }
+        }
+        Problem::NotAPercentage(v) => {
+            if id {
+                format!("\"{v}\" bukan persentase (contoh: 20 atau 12,5%)")
+            } else {
+                format!("\"{v}\" is not a percentage (e.g. 20 or 12.5%)")
             }
         }
         Problem::NotADate(v) => {
@@ -327,6 +371,26 @@ fn evidence_text(lang: Lang, e: &EvidenceError) -> String {
         EvidenceError::GpsOutOfRange { file, lat, lon } => {
             format!("berkas \"{file}\": lokasi GPS ({lat}, {lon}) tidak valid")
         }
+    }
+}
+
+/// A negotiation field's name as the desk's form labels it; "" for none.
+fn negotiation_field(lang: Lang, field: &str) -> &'static str {
+    let n = lang.desk();
+    match field {
+        "assessment.monthly_income" => n.income,
+        "assessment.essential_expenses" => n.expenses,
+        "assessment.other_debt_payments" => n.other_debt,
+        "assessment.dependants" => n.dependants,
+        "assessment.hardship.reason" => n.hardship,
+        "assessment.hardship.evidence" => n.evidence,
+        "request.tenor_months" => n.tenor,
+        "request.down_payment" => n.down_payment,
+        "request.first_payment" => n.first_payment,
+        "chosen_rank" => n.option,
+        "place" => n.place,
+        "decision_reason" => n.decision_reason,
+        _ => "",
     }
 }
 

@@ -1,11 +1,12 @@
 //! The collector's work flows that the UI and the API share: who may work an account,
 //! claiming the next one, logging contacts through the compliance gate, the recap of a
-//! promise. Handlers parse and draw; the rules live here once.
+//! promise, the negotiation desk. Handlers parse and draw; the rules live here once.
 
 pub mod claim;
 pub mod contact;
 pub mod error;
 pub mod gate;
+pub mod negotiation;
 pub mod payment;
 pub mod team;
 

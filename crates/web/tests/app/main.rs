@@ -3,6 +3,7 @@
 
 mod api;
 mod login;
+mod negotiation;
 mod ops;
 mod pages;
 mod support;

@@ -388,6 +388,22 @@ impl Client {
         finish(self.agent.get(&format!("{}{path}", self.base)).call())
     }
 
+    /// GET a path whose body is binary: (status, content type, bytes).
+    pub fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
+        let mut req = self.agent.get(&format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        let r = match req.call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let (status, content_type) = (r.status(), r.content_type().to_string());
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).expect("body");
+        (status, content_type, bytes)
+    }
+
     /// GET with extra headers.
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
         let mut req = self.agent.get(&format!("{}{path}", self.base));

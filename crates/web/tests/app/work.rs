@@ -9,7 +9,7 @@ use sepakat_store::{AccountId, Actor, CollectorInfo};
 use crate::support::{Client, TestApp};
 
 /// Puts A-001 with kolektor_a (sticky) in a desk team of creditor A.
-fn assign_a001(app: &TestApp) {
+pub(crate) fn assign_a001(app: &TestApp) {
     let actor = Actor::system("test");
     let team = app
         .store
