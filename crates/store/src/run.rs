@@ -16,7 +16,9 @@ use sepakat_domain::compliance::Consent;
 use sepakat_domain::strategy::{Action, ArmHasher, Team};
 use sepakat_domain::{ProductType, PromiseStatus, Province, Rupiah};
 
-use crate::{AccountId, Actor, CreditorId, DebtorId, StoreResult, UserId};
+use crate::{
+    AccountId, Actor, CreditorId, DebtorId, FollowUpKind, NewFollowUp, StoreResult, UserId,
+};
 
 /// A run of the nightly job for one creditor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -256,6 +258,25 @@ pub struct PromiseChange {
     pub account: AccountId,
     /// The new status (the old one is `pending`).
     pub status: PromiseStatus,
+    /// For a broken promise: when the next-day call is due (the first allowed call time),
+    /// recorded as a `broken_promise` follow-up for the account's team; None when no call
+    /// may be made (a paused account) or the promise was not broken.
+    pub follow_up_at: Option<DateTime<Utc>>,
+}
+
+/// The next-day call a broken promise asks for (the seeds: "follow up on the next day
+/// when a deadline is missed"), for whoever works the account's team.
+pub(crate) fn broken_promise_follow_up(
+    change: &PromiseChange,
+    due_at: DateTime<Utc>,
+) -> NewFollowUp {
+    NewFollowUp {
+        kind: FollowUpKind::BrokenPromise,
+        account: change.account,
+        due_at,
+        user: None,
+        note: String::new(),
+    }
 }
 
 /// What `finish_run` records.

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sepakat_domain::compliance::{count_attempts, Channel, Consent};
+use sepakat_domain::compliance::{count_attempts, Channel, Consent, ContactRequest, Gate};
 use sepakat_domain::strategy::window::{start_of_day, Contact};
 use sepakat_domain::strategy::{
     arm_of, AccountFacts, Action, Candidate, Planned, PromiseFacts, Strategy, WindowPlanner,
@@ -43,6 +43,19 @@ fn seek<'l, T>(list: &'l [T], at: &mut usize, id: i64, key: impl Fn(&T) -> i64) 
         *at += 1;
     }
     list.get(*at).filter(|x| key(x) == id)
+}
+
+/// When the call after a promise broken by `day_start` is due: the first time on that
+/// day or later that the gate allows a call to the debtor (None for a paused account).
+fn next_day_call(
+    gate: &Gate,
+    zone: Zone,
+    day_start: DateTime<Utc>,
+    paused: bool,
+) -> Option<DateTime<Utc>> {
+    let mut request = ContactRequest::new(day_start, zone, Channel::Call);
+    request.paused = paused;
+    gate.next_allowed(&request)
 }
 
 fn zone_index(zone: Zone) -> usize {
@@ -124,6 +137,7 @@ impl<'s> Evaluator<'s> {
         let bucket = options.buckets.classify(dpd).index;
         let day_start = self.day_start[z];
         let [promise_at, paused_at, contact_at] = &mut self.cursor;
+        let paused = seek(&cx.paused, paused_at, a.id.0, |p| *p).is_some();
         let promise = seek(&cx.promises, promise_at, a.id.0, |p| p.account.0).map(|p| {
             let status = if p.status == PromiseStatus::Pending {
                 let s = Promise {
@@ -138,6 +152,9 @@ impl<'s> Evaluator<'s> {
                         id: p.id,
                         account: a.id,
                         status: s,
+                        follow_up_at: (s == PromiseStatus::Broken)
+                            .then(|| next_day_call(options.gate, zone, day_start, paused))
+                            .flatten(),
                     });
                 }
                 s
@@ -149,7 +166,6 @@ impl<'s> Evaluator<'s> {
                 days_since_promised: (options.as_of - p.promised_on).num_days(),
             }
         });
-        let paused = seek(&cx.paused, paused_at, a.id.0, |p| *p).is_some();
         let contact = seek(&cx.contacts, contact_at, a.id.0, |c| c.0).map(|c| &c.1);
         let facts = AccountFacts {
             product: a.product,

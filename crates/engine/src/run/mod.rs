@@ -27,6 +27,7 @@ use sepakat_store::{
     ACTION_CHUNK,
 };
 
+use crate::negotiation::track_arrangements;
 use evaluate::{Contacts, Evaluator, Loaded};
 
 pub use floor::storage_floor;
@@ -196,6 +197,21 @@ fn execute(
     after_chunk: &mut dyn FnMut(RunId, u64),
 ) -> anyhow::Result<RunReport> {
     let strategy = options.strategy;
+    // The desk's daily work first, each step idempotent and audited: offers past their
+    // date lapse, and each arrangement's instalments are judged against the payments.
+    let now = clock.now();
+    let offers_expired = store
+        .expire_offers(creditor.id, now, &options.actor)
+        .context("expiring offers")?;
+    let arrangements = track_arrangements(
+        store,
+        creditor.id,
+        options.as_of,
+        strategy.grace_days,
+        now,
+        &options.actor,
+    )
+    .context("tracking arrangements")?;
     let (cx, teams) = load_context(store, creditor, options)?;
     let labels = options.buckets.labels();
     let mut report = RunReport {
@@ -203,6 +219,8 @@ fn execute(
         run: run.0,
         as_of: options.as_of.to_string(),
         strategy: strategy.name.clone(),
+        offers_expired,
+        arrangements,
         ..RunReport::default()
     };
     let arms = ArmHasher::new(&creditor.code);

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::negotiation::TrackingReport;
+
 /// What one run of one creditor did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunReport {
@@ -38,6 +40,10 @@ pub struct RunReport {
     pub unallocated: u64,
     /// Pending promises found kept, partially kept or broken, per new status.
     pub promises: BTreeMap<String, u64>,
+    /// Offers whose acceptance date passed, marked expired.
+    pub offers_expired: u64,
+    /// Arrangements tracked: instalments changed, completed, defaulted.
+    pub arrangements: TrackingReport,
     /// Gate searches (the rest of the windows came from the per-run memo).
     pub gate_searches: u64,
     /// Wall-clock seconds.
@@ -77,6 +83,12 @@ impl fmt::Display for RunReport {
         }
         line(f, "refused:", &self.refused)?;
         line(f, "promises:", &self.promises)?;
+        let a = &self.arrangements;
+        writeln!(
+            f,
+            "  arrangements {} tracked, {} instalments changed, {} completed, {} defaulted; {} offers expired",
+            a.arrangements, a.instalments_changed, a.completed, a.defaulted, self.offers_expired
+        )?;
         write!(
             f,
             "  allocated    {} to collectors, {} unallocated",

@@ -5,14 +5,20 @@
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
+use sepakat_domain::compliance::Channel;
 use sepakat_domain::compliance::Gate;
+use sepakat_domain::negotiation::wire::OfferRequestInput;
+use sepakat_domain::negotiation::NegotiationPolicy;
 use sepakat_domain::strategy::{Action, Strategy, PEERS_TOML};
-use sepakat_domain::{BucketSet, Clock, FixedClock};
+use sepakat_domain::Role;
+use sepakat_domain::{BucketSet, Clock, FixedClock, PromiseStatus, Rupiah};
 use sepakat_engine::demo::{generate, DemoOptions};
+use sepakat_engine::negotiation::{propose, Proposal};
 use sepakat_engine::run::{holder, run_creditor, RunOptions};
 use sepakat_engine::NoProgress;
 use sepakat_store::{
-    AccountId, Actor, Creditor, NewAction, NewRun, QueuedAction, RunStatus, Store, StoreError,
+    AccountId, Actor, Creditor, FollowUpKind, NewAction, NewPromise, NewRun, OfferStatus,
+    QueuedAction, RunStatus, Store, StoreError,
 };
 
 fn as_of() -> NaiveDate {
@@ -309,4 +315,131 @@ fn on_postgresql_a_rerun_gives_the_same_queue_and_a_live_lease_refuses_a_second_
     );
     // The queue in force is untouched by the refused run.
     assert_eq!(queue(store.as_ref(), &bank, second.run), q);
+}
+
+#[test]
+fn a_promise_the_run_finds_broken_gets_a_call_at_the_first_allowed_time_of_the_day() {
+    let (_dir, store, bank) = demo_store();
+    // Promises made a fortnight ago for a week ago, unpaid: the run breaks them.
+    let mut made = 0;
+    for id in 1..=3000 {
+        let promise = NewPromise {
+            account: AccountId(id),
+            interaction: None,
+            amount: Rupiah::new(150_000),
+            promised_on: as_of() - Duration::days(7),
+            channel: Channel::Call,
+        };
+        let today = as_of() - Duration::days(14);
+        let at = clock().now() - Duration::days(14);
+        if store
+            .create_promise(bank.id, &promise, today, at, &Actor::system("test"))
+            .is_ok()
+        {
+            made += 1;
+        }
+        if made == 5 {
+            break;
+        }
+    }
+    assert_eq!(made, 5);
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let report = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    let run_at = clock().now();
+    let mut broken = 0;
+    for id in 1..=3000 {
+        let account = AccountId(id);
+        let Some(detail) = store.account(bank.id, account).unwrap() else {
+            continue;
+        };
+        let by_run = store
+            .promises(bank.id, account)
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.status == PromiseStatus::Broken && p.resolved_at == Some(run_at))
+            .count();
+        let calls: Vec<_> = store
+            .follow_ups(bank.id, account)
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.kind == FollowUpKind::BrokenPromise)
+            .collect();
+        assert_eq!(calls.len(), by_run, "account {id}: {calls:?}");
+        for call in calls {
+            // 24 Nov 2026 is a Tuesday and no holiday: 08.00 in the debtor's zone.
+            let local = detail.debtor.data.province.zone().local(call.due_at);
+            assert_eq!(
+                local.format("%Y-%m-%d %H:%M").to_string(),
+                "2026-11-24 08:00"
+            );
+        }
+        broken += by_run;
+    }
+    assert!(
+        broken >= 5,
+        "the run broke the promises made above: {report}"
+    );
+}
+
+#[test]
+fn the_run_lapses_offers_past_their_date_once() {
+    let (_dir, store, bank) = demo_store();
+    let policy = NegotiationPolicy::default();
+    let collector = Actor::system("test-collector");
+    // An offer made four days before the run, open for three days: it lapses.
+    let made_at = clock().now() - Duration::days(4);
+    let mut offered = None;
+    for id in 1..=3000 {
+        let proposal = Proposal {
+            account: AccountId(id),
+            declaration: serde_json::from_value(serde_json::json!({
+                "monthly_income": 7_500_000, "essential_expenses": 3_000_000
+            }))
+            .unwrap(),
+            request: OfferRequestInput::default(),
+            role: Role::Manager,
+            chosen_rank: 1,
+            today: as_of() - Duration::days(4),
+            offer_days: 3,
+        };
+        if let Ok(p) = propose(
+            store.as_ref(),
+            bank.id,
+            &proposal,
+            &policy,
+            made_at,
+            &collector,
+        ) {
+            offered = Some(p.offer.id);
+            break;
+        }
+    }
+    let offer = offered.expect("an account to negotiate");
+    let (strategy, gate, buckets) = (Strategy::shipped(), Gate::shipped(), BucketSet::default());
+    let report = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(report.offers_expired, 1, "{report}");
+    let stored = store.offer(bank.id, offer).unwrap().unwrap();
+    assert_eq!(stored.status, OfferStatus::Expired);
+    assert!(report.to_string().contains("1 offers expired"), "{report}");
+    // Running again finds nothing more to lapse.
+    let again = run_creditor(
+        store.as_ref(),
+        &bank,
+        &options(&strategy, &gate, &buckets),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(again.offers_expired, 0);
 }

@@ -16,7 +16,8 @@ use serde_json::json;
 use super::codec::{corrupt, get};
 use super::{audit, db_err, PostgresStore};
 use crate::run::{
-    collector_from_parts, consent_from_parts, group_teams, product_code, province_code,
+    broken_promise_follow_up, collector_from_parts, consent_from_parts, group_teams, product_code,
+    province_code,
 };
 use crate::*;
 
@@ -548,6 +549,17 @@ impl RunStore for PostgresStore {
                 )
                 .map_err(db_err(context))?;
             if changed == 1 {
+                if let Some(due_at) = change.follow_up_at {
+                    super::contact::insert_follow_up(
+                        &mut tx,
+                        creditor,
+                        &broken_promise_follow_up(change, due_at),
+                        Some(PromiseId(change.id)),
+                        None,
+                        finish.finished_at,
+                        &finish.actor,
+                    )?;
+                }
                 audit::record(
                     &mut tx,
                     &NewAudit {

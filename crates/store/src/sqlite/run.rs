@@ -12,7 +12,8 @@ use super::audit;
 use super::codec::{corrupt, day, instant, to_day, to_instant, to_opt_day};
 use super::SqliteStore;
 use crate::run::{
-    collector_from_parts, consent_from_parts, group_teams, product_code, province_code,
+    broken_promise_follow_up, collector_from_parts, consent_from_parts, group_teams, product_code,
+    province_code,
 };
 use crate::*;
 
@@ -518,6 +519,17 @@ impl RunStore for SqliteStore {
                         instant(finish.finished_at)
                     ])?;
                 if changed == 1 {
+                    if let Some(due_at) = change.follow_up_at {
+                        super::contact::insert_follow_up(
+                            tx,
+                            creditor,
+                            &broken_promise_follow_up(change, due_at),
+                            Some(PromiseId(change.id)),
+                            None,
+                            finish.finished_at,
+                            &finish.actor,
+                        )?;
+                    }
                     audit::write(
                         tx,
                         &NewAudit {

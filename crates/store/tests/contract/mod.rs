@@ -108,6 +108,7 @@ macro_rules! contract_tests {
             an_abandoned_or_crashed_run_leaves_the_previous_queue_in_force,
             written_actions_come_back_exactly_from_the_queue_and_the_worklists,
             prune_runs_keeps_the_queue_in_force_and_a_running_one,
+            a_run_that_breaks_a_promise_files_the_next_day_call_once,
             the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
             worklist_ranks_follow_ups_first_then_priority_and_holds_each_account_once,
             worklist_leaves_out_paused_accounts_and_accounts_contacted_today,

@@ -3,11 +3,12 @@
 //! pruning keeps what is in force or still running.
 
 use chrono::{DateTime, Duration, Utc};
+use sepakat_domain::compliance::Channel;
 use sepakat_domain::strategy::{Action, ArmHasher};
-use sepakat_domain::PromiseStatus;
+use sepakat_domain::{PromiseStatus, Rupiah};
 use sepakat_store::{
-    AccountId, AccountSnapshot, Allocation, Creditor, CreditorId, NewAction, NewRun, RunFinish,
-    RunId, RunStatus, Store, StoreError, UserId,
+    AccountId, AccountSnapshot, Allocation, Creditor, CreditorId, FollowUpKind, NewAction,
+    NewPromise, NewRun, PromiseChange, RunFinish, RunId, RunStatus, Store, StoreError, UserId,
 };
 
 use super::fixtures::{account, at, cli, creditor, day, import, person};
@@ -429,4 +430,71 @@ pub fn the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_writ
         .expect("scan");
     assert_eq!(read as usize, seen);
     assert!(seen < 5000);
+}
+
+pub fn a_run_that_breaks_a_promise_files_the_next_day_call_once(store: &dyn Store) {
+    let bank = creditor(store, "BANKA");
+    let snapshots = accounts(store, &bank, 2);
+    let promise = |account: AccountId, on: &str| {
+        store
+            .create_promise(
+                bank.id,
+                &NewPromise {
+                    account,
+                    interaction: None,
+                    amount: Rupiah::new(250_000),
+                    promised_on: day(on),
+                    channel: Channel::Call,
+                },
+                day("2026-11-20"),
+                at(-96),
+                &cli(),
+            )
+            .expect("promise")
+    };
+    let (broken, kept) = (snapshots[0].id, snapshots[1].id);
+    let broken_promise = promise(broken, "2026-11-21");
+    let kept_promise = promise(kept, "2026-11-22");
+    let due = at(1);
+    let run = begin(store, bank.id, "host-a:1", 0);
+    let finish = RunFinish {
+        finished_at: at(0) + Duration::minutes(5),
+        actions: 0,
+        report: serde_json::json!({}),
+        promise_changes: vec![
+            PromiseChange {
+                id: broken_promise.0,
+                account: broken,
+                status: PromiseStatus::Broken,
+                follow_up_at: Some(due),
+            },
+            PromiseChange {
+                id: kept_promise.0,
+                account: kept,
+                status: PromiseStatus::Kept,
+                follow_up_at: None,
+            },
+        ],
+        actor: cli(),
+    };
+    store.finish_run(run, &finish).expect("finished");
+    let follow_ups = store.follow_ups(bank.id, broken).expect("follow-ups");
+    assert_eq!(follow_ups.len(), 1, "{follow_ups:?}");
+    assert_eq!(follow_ups[0].kind, FollowUpKind::BrokenPromise);
+    assert_eq!(follow_ups[0].due_at, due);
+    assert_eq!(follow_ups[0].promise, Some(broken_promise));
+    assert!(store.follow_ups(bank.id, kept).expect("none").is_empty());
+
+    // A second run that sees the same (no longer pending) promise files nothing more.
+    let again = begin(store, bank.id, "host-a:1", 1);
+    store
+        .finish_run(
+            again,
+            &RunFinish {
+                finished_at: at(1) + Duration::minutes(5),
+                ..finish
+            },
+        )
+        .expect("finished again");
+    assert_eq!(store.follow_ups(bank.id, broken).expect("read").len(), 1);
 }
