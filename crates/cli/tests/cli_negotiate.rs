@@ -330,3 +330,43 @@ fn bad_parties_are_refused_with_the_field_and_nothing_is_written() {
     let (out, _) = accept_with(dir.path(), "1", &missing_city);
     assert!(String::from_utf8_lossy(&out.stderr).contains("city"));
 }
+
+#[test]
+fn a_company_is_identified_by_its_npwp_and_a_debtor_with_neither_gets_no_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let company = PARTIES.replace("Budi Santoso", "CV Sinar Terang").replace(
+        r#""nik": "3201011503850001""#,
+        r#""npwp": "01.234.567.8-901.000""#,
+    );
+    let (out, pdf) = accept_with(dir.path(), "1", &company);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if let Ok(text) = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+    {
+        let text = String::from_utf8(text.stdout).unwrap();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("NPWP"), "{flat}");
+        assert!(flat.contains("01.234.567.8-901.000"), "{flat}");
+        assert!(flat.contains("CV Sinar Terang"));
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is required in CI"
+        );
+    }
+    let nobody = PARTIES.replace(r#", "nik": "3201011503850001""#, "");
+    let dir = tempfile::tempdir().unwrap();
+    let (out, pdf) = accept_with(dir.path(), "1", &nobody);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("neither a NIK nor an NPWP"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!pdf.exists());
+}

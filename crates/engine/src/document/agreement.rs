@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::negotiation::wire::OptionView;
 use sepakat_domain::template::long_date;
-use sepakat_domain::{Nik, Rupiah};
+use sepakat_domain::{Nik, Npwp, Rupiah};
 use serde::Deserialize;
 
 use super::flow::{Flow, LEADING, MARGIN, SIZE};
@@ -24,8 +24,13 @@ pub struct Parties {
     pub account_no: String,
     /// The debtor's name.
     pub debtor_name: String,
-    /// The debtor's NIK; printed masked.
-    pub nik: Nik,
+    /// The debtor's NIK (a person); printed masked.
+    #[serde(default)]
+    pub nik: Option<Nik>,
+    /// The debtor's NPWP (a company, when there is no NIK); printed in full, as the tax
+    /// number of a business is no personal data.
+    #[serde(default)]
+    pub npwp: Option<Npwp>,
     /// The debtor's address.
     pub address: String,
     /// Where the agreement is signed.
@@ -46,6 +51,20 @@ pub enum AgreementError {
     /// The option has no payments.
     #[error("option {0} has no payments")]
     Empty(u32),
+    /// Neither a NIK nor an NPWP identifies the debtor.
+    #[error("the debtor has neither a NIK nor an NPWP: the agreement must identify them")]
+    NoIdentity,
+}
+
+impl Parties {
+    /// The debtor's identity line: the masked NIK of a person, else a company's NPWP.
+    fn identity(&self) -> Result<(&'static str, String), AgreementError> {
+        match (&self.nik, &self.npwp) {
+            (Some(nik), _) => Ok(("NIK", nik.masked())),
+            (None, Some(npwp)) => Ok(("NPWP", npwp.formatted())),
+            (None, None) => Err(AgreementError::NoIdentity),
+        }
+    }
 }
 
 /// The agreement for an accepted option, as a one- or two-page PDF.
@@ -68,6 +87,7 @@ pub fn agreement_pdf(
     if option.schedule.is_empty() {
         return Err(AgreementError::Empty(option.rank));
     }
+    let (id_label, id_value) = parties.identity()?;
     let mut w = Flow::new(BOTTOM);
     centered(
         &mut w,
@@ -77,10 +97,9 @@ pub fn agreement_pdf(
     );
     w.gap(LEADING);
     w.paragraph(Font::Regular, "Yang bertanda tangan di bawah ini:");
-    let nik = parties.nik.masked();
     for (label, value) in [
         ("Nama", parties.debtor_name.as_str()),
-        ("NIK", nik.as_str()),
+        (id_label, id_value.as_str()),
         ("Alamat", parties.address.as_str()),
         ("Nomor akun", parties.account_no.as_str()),
     ] {

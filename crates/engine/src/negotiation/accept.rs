@@ -33,8 +33,8 @@ pub struct Acceptance {
 pub struct Accepted {
     /// The arrangement as stored, with its instalments.
     pub arrangement: Arrangement,
-    /// The Surat Pernyataan Kesanggupan Pembayaran as PDF bytes; None for a debtor without
-    /// a NIK (a company), whose agreement is the creditor's own contract form.
+    /// The Surat Pernyataan Kesanggupan Pembayaran as PDF bytes (a person by masked NIK, a
+    /// company by NPWP); None for a debtor with neither.
     pub agreement_pdf: Option<Vec<u8>>,
     /// The recap message of the terms, ready to send after review.
     pub recap: String,
@@ -94,7 +94,7 @@ pub fn accept(
 
 /// The payment agreement of an offer as PDF bytes, e.g. to download it again after the
 /// acceptance. Only for an offer the debtor may sign or has signed (proposed, approved or
-/// accepted; otherwise `Conflict`); None for a debtor without a NIK. Writes nothing.
+/// accepted; otherwise `Conflict`); None for a debtor with neither NIK nor NPWP. Writes nothing.
 pub fn agreement(
     store: &dyn Store,
     creditor: CreditorId,
@@ -159,14 +159,16 @@ fn agreement_bytes(
     signed_on: NaiveDate,
     now: DateTime<Utc>,
 ) -> NegotiationResult<Option<Vec<u8>>> {
-    let Some(nik) = &account.debtor.data.nik else {
+    let d = &account.debtor.data;
+    if d.nik.is_none() && d.npwp.is_none() {
         return Ok(None);
-    };
+    }
     let parties = Parties {
         creditor: creditor.to_string(),
         account_no: account.account_no.clone(),
-        debtor_name: account.debtor.data.name.clone(),
-        nik: nik.clone(),
+        debtor_name: d.name.clone(),
+        nik: d.nik.clone(),
+        npwp: d.npwp.clone(),
         address: agreement_address(account),
         city: place.to_string(),
     };

@@ -125,8 +125,8 @@ words! {
     accept: "Catat persetujuan dan buat surat pernyataan", "Record the acceptance and make the agreement";
     /// The agreement link.
     agreement: "Unduh Surat Pernyataan Kesanggupan Pembayaran (PDF)", "Download the payment agreement (PDF)";
-    /// No agreement PDF for a company.
-    company_agreement: "Debitur badan usaha: gunakan formulir perjanjian kreditur.", "A company debtor: use the creditor's own agreement form.";
+    /// No agreement PDF without a NIK or NPWP.
+    company_agreement: "Debitur tanpa NIK maupun NPWP: lengkapi identitas debitur sebelum membuat surat pernyataan.", "The debtor has neither a NIK nor an NPWP: complete the identity before making the agreement.";
     /// The recap card.
     recap_title: "Rekap kesepakatan untuk dikirim ke debitur", "Recap of the agreement to send to the debtor";
     /// The arrangement.

@@ -199,7 +199,8 @@ async fn draw(
     let agreement_link = (matches!(
         offer.status,
         OfferStatus::Proposed | OfferStatus::Approved | OfferStatus::Accepted
-    ) && account.debtor.data.nik.is_some())
+    ) && (account.debtor.data.nik.is_some()
+        || account.debtor.data.npwp.is_some()))
     .then(|| {
         format!(
             "/penawaran/{}/surat.pdf?tempat={}",

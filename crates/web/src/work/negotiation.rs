@@ -168,7 +168,7 @@ pub fn accept(
 }
 
 /// The agreement PDF of an offer the debtor may sign or has signed, dated the day it was
-/// accepted (or today for one still open). None for a debtor without a NIK.
+/// accepted (or today for one still open). None for a debtor with neither NIK nor NPWP.
 pub fn agreement(
     s: &dyn Store,
     worker: &Worker,
