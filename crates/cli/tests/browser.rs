@@ -132,6 +132,100 @@ fn collector_takes_the_next_account_logs_a_call_with_a_promise_and_sees_it_on_th
 }
 
 #[test]
+fn a_payment_keeps_the_promise_and_a_supervisor_reassigns_the_account() {
+    if !browser_available() {
+        return;
+    }
+    let server = demo_server::start(2000);
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver);
+    let login = |user: &str| {
+        browser.goto(&format!("{}/login", server.base_url));
+        browser.find("#username").type_text(user);
+        browser.find("#password").type_text(demo_server::PASSWORD);
+        browser.find("button[type=submit]").click();
+    };
+
+    // The collector records the debtor's promise (an inbound call, so the hour the test
+    // runs at does not matter).
+    login("kolektor");
+    browser.source_with("Daftar kerja hari ini");
+    browser.find("#next-account").click();
+    let workspace = browser.source_with("Catat kontak");
+    let form_at = workspace
+        .find("/kontak\" enctype")
+        .expect("the contact form names the account");
+    let account_id = workspace[..form_at]
+        .rsplit("/akun/")
+        .next()
+        .expect("the account id")
+        .to_string();
+    let account_no = between(
+        &workspace,
+        "<span class=\"mono\" id=\"account-no\">",
+        "</span>",
+    )
+    .expect("the account number")
+    .to_string();
+    let promised_on = (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%d");
+    browser.find("#direction option[value=inbound]").click();
+    browser
+        .find("#outcome option[value=promise_to_pay]")
+        .click();
+    browser.find("#promise-amount").type_text("150.000");
+    browser.execute(&format!(
+        "document.getElementById('promise-date').value = '{promised_on}';"
+    ));
+    browser.find("#save-contact").click();
+    assert!(browser
+        .source_with("Kontak tersimpan.")
+        .contains("Janji bayar dibuat"));
+    browser.find("#logout").click();
+
+    // The supervisor posts the payment: the promise is kept, on the timeline.
+    login("supervisor");
+    browser.source_with("Kolektibilitas");
+    browser.goto(&format!("{}/akun/{account_id}", server.base_url));
+    browser.source_with("post-payment-button");
+    browser.find("#payment-amount").type_text("150.000");
+    browser
+        .find("#payment-reference")
+        .type_text("TRF-BROWSER-0001");
+    browser.find("#post-payment-button").click();
+    let paid = browser.source_with("Pembayaran tercatat.");
+    assert!(
+        paid.contains("Pembayaran tercatat."),
+        "the payment was not posted"
+    );
+    assert!(
+        paid.contains("Janji bayar selesai"),
+        "the promise was not settled"
+    );
+    assert!(paid.contains("Ditepati"), "the promise is not kept");
+    browser.screenshot("payment-keeps-promise");
+
+    // And moves the account to another collector of the team.
+    browser.goto(&format!("{}/tim", server.base_url));
+    browser.source_with("reassign-button");
+    browser.find("#reassign-accounts").type_text(&account_no);
+    browser.find("#reassign-to option:nth-child(2)").click();
+    browser.find("#reassign-button").click();
+    let moved = browser.source_with("Rekening dialihkan:");
+    assert!(
+        moved.contains("Rekening dialihkan: 1"),
+        "the account was not reassigned"
+    );
+    browser.screenshot("team-reassigned");
+    browser.goto(&format!("{}/akun/{account_id}", server.base_url));
+    assert!(
+        browser
+            .source_with("Akun dialihkan")
+            .contains("Akun dialihkan"),
+        "the reassignment is not on the timeline"
+    );
+}
+
+#[test]
 fn collector_offers_beyond_authority_supervisor_approves_and_the_agreement_pdf_holds_the_amounts() {
     if !browser_available() {
         return;
