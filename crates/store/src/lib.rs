@@ -9,6 +9,7 @@ pub mod collection;
 pub mod model;
 pub mod negotiation;
 pub mod postgres;
+pub mod reversal;
 pub mod run;
 pub mod sqlite;
 pub mod workbench;
@@ -21,6 +22,7 @@ use sepakat_domain::AllocationOrder;
 pub use collection::*;
 pub use model::*;
 pub use negotiation::*;
+pub use reversal::*;
 pub use run::*;
 pub use workbench::*;
 
@@ -73,7 +75,7 @@ pub enum WriteStage {
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
 pub trait Store:
-    Send + Sync + RunStore + CollectionStore + WorkbenchStore + NegotiationStore
+    Send + Sync + RunStore + CollectionStore + WorkbenchStore + NegotiationStore + ReversalStore
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -17,6 +17,7 @@ mod negotiation;
 mod payment;
 mod payment_import;
 mod pool;
+mod reversal;
 mod run;
 mod user;
 mod workbench;

@@ -273,7 +273,7 @@ impl Posting {
 
 /// Reverses a payment with a negative entry, restores the balance, audits on the account.
 pub(super) fn reverse(
-    client: &mut Client,
+    client: &mut impl GenericClient,
     creditor: CreditorId,
     payment: PaymentId,
     reason: &str,

@@ -20,6 +20,7 @@ mod import;
 mod migrations;
 mod negotiation;
 mod payment;
+mod reversal;
 mod run;
 mod tenant;
 mod workbench;

@@ -14,6 +14,7 @@ mod isolation;
 mod negotiation;
 mod payment;
 mod portfolio;
+mod reversal;
 mod run;
 mod search;
 mod tenant;
@@ -25,6 +26,7 @@ pub use isolation::*;
 pub use negotiation::*;
 pub use payment::*;
 pub use portfolio::*;
+pub use reversal::*;
 pub use run::*;
 pub use search::*;
 pub use tenant::*;
@@ -109,6 +111,7 @@ macro_rules! contract_tests {
             written_actions_come_back_exactly_from_the_queue_and_the_worklists,
             prune_runs_keeps_the_queue_in_force_and_a_running_one,
             a_run_that_breaks_a_promise_files_the_next_day_call_once,
+            a_reversal_request_waits_for_a_second_person_who_reverses_or_rejects_it,
             the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
             worklist_ranks_follow_ups_first_then_priority_and_holds_each_account_once,
             worklist_leaves_out_paused_accounts_and_accounts_contacted_today,
