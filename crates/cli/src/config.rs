@@ -15,7 +15,7 @@ use toml::{Table, Value};
 use sepakat_domain::compliance::{ContactPolicy, Gate, HolidayCalendar};
 use sepakat_domain::negotiation::wire::PolicyInput;
 use sepakat_domain::negotiation::NegotiationPolicy;
-use sepakat_domain::{AllocationOrder, BucketSet, Guard};
+use sepakat_domain::{AllocationOrder, BucketSet, Guard, Rupiah};
 use sepakat_engine::negotiation::{DEFAULT_MAX_MISSES, DEFAULT_OFFER_DAYS};
 
 /// The whole configuration.
@@ -81,6 +81,8 @@ pub struct CollectionConfig {
     /// How long "next account" holds an account for a collector, in minutes; an
     /// abandoned claim lapses after it.
     pub claim_minutes: u32,
+    /// Reversing a payment above this amount (rupiah) needs a second person.
+    pub reversal_approval_above: Rupiah,
 }
 
 /// `[compliance]`.
@@ -183,6 +185,7 @@ impl Default for Config {
                 dpd_buckets: BucketSet::default(),
                 allocation_order: AllocationOrder::default(),
                 claim_minutes: 30,
+                reversal_approval_above: sepakat_web::DEFAULT_REVERSAL_APPROVAL_ABOVE,
             },
             compliance: ComplianceConfig {
                 holidays_file: String::new(),

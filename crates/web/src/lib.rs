@@ -24,7 +24,7 @@ pub mod work;
 use std::future::Future;
 
 pub use routes::router;
-pub use state::{AppState, NegotiationSettings, WebConfig};
+pub use state::{AppState, NegotiationSettings, WebConfig, DEFAULT_REVERSAL_APPROVAL_ABOVE};
 
 /// Serves the app on `listener` until `shutdown` completes, then drains open requests.
 pub async fn serve(

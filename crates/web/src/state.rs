@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sepakat_domain::negotiation::NegotiationPolicy;
-use sepakat_domain::{AllocationOrder, BucketSet, Clock, Gate, Zone};
+use sepakat_domain::{AllocationOrder, BucketSet, Clock, Gate, Rupiah, Zone};
 use sepakat_store::{Store, StoreError};
 
 use crate::metrics::Metrics;
@@ -31,7 +31,13 @@ pub struct WebConfig {
     pub claim_ttl: chrono::Duration,
     /// The negotiation desk's policy and terms.
     pub negotiation: NegotiationSettings,
+    /// Reversing a payment above this amount needs a second person (default Rp10.000.000).
+    pub reversal_approval_above: Rupiah,
 }
+
+/// Reversals above this need a second person unless configured otherwise (a common
+/// four-eyes limit for cash corrections; verify with the creditor).
+pub const DEFAULT_REVERSAL_APPROVAL_ABOVE: Rupiah = Rupiah::new(10_000_000);
 
 /// The negotiation desk's settings (`[negotiation]`).
 #[derive(Debug, Clone)]
@@ -66,6 +72,7 @@ impl Default for WebConfig {
             gate: Gate::shipped(),
             claim_ttl: chrono::Duration::minutes(30),
             negotiation: NegotiationSettings::default(),
+            reversal_approval_above: DEFAULT_REVERSAL_APPROVAL_ABOVE,
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn web_config(config: &Config) -> Result<WebConfig> {
         allocation_order: config.collection.allocation_order.clone(),
         gate: config.compliance.gate()?,
         claim_ttl: chrono::Duration::minutes(i64::from(config.collection.claim_minutes.max(1))),
+        reversal_approval_above: config.collection.reversal_approval_above,
         negotiation: NegotiationSettings {
             policy: config.negotiation.policy()?,
             offer_days: config.negotiation.offer_days.max(1),

@@ -221,6 +221,21 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Arrangement instalment pending",
     ),
     ("letter.printed", "Surat dicetak", "Letter printed"),
+    (
+        "reversal.requested",
+        "Pembatalan pembayaran diajukan",
+        "Payment reversal requested",
+    ),
+    (
+        "reversal.approved",
+        "Pembatalan pembayaran disetujui",
+        "Payment reversal approved",
+    ),
+    (
+        "reversal.rejected",
+        "Pembatalan pembayaran ditolak",
+        "Payment reversal turned down",
+    ),
 ];
 
 impl Lang {

@@ -179,6 +179,20 @@ words! {
     reversed_saved: "Pembayaran dibatalkan.", "Payment reversed.";
     /// Reversal waits for approval.
     reversal_requested: "Pembatalan diajukan dan menunggu persetujuan pejabat lain.", "Reversal requested; it waits for another officer's approval.";
+    /// Notice: a reversal request turned down.
+    reversal_rejected: "Permintaan pembatalan ditolak; pembayaran tetap berlaku.", "Reversal request turned down; the payment stands.";
+    /// The pending reversals card.
+    reversals_title: "Pembatalan menunggu persetujuan", "Reversals waiting for approval";
+    /// Column.
+    requested_by: "Diajukan oleh", "Requested by";
+    /// Field.
+    decision_note: "Catatan keputusan", "Note on the decision";
+    /// Button.
+    approve_reversal: "Setujui pembatalan", "Approve the reversal";
+    /// Button.
+    reject_reversal: "Tolak", "Reject";
+    /// The requester cannot decide.
+    other_decides: "Diputuskan oleh pejabat lain.", "Another officer decides.";
     /// Team page title.
     team_title: "Tim hari ini", "Team today";
     /// Column: collector.

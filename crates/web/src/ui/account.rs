@@ -9,7 +9,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use sepakat_domain::ProductType;
-use sepakat_store::{AccountDetail, AccountListItem, AccountQuery, EntityRef};
+use sepakat_store::{AccountDetail, AccountListItem, AccountQuery, EntityRef, ReversalStatus};
 use serde::Deserialize;
 
 use crate::access::{read_account, Via};
@@ -214,7 +214,7 @@ pub(crate) async fn draw(
     let debtor = account.debtor.id;
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, consents, claim, offers) = state
+    let (history, consents, claim, (offers, reversals)) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -231,7 +231,22 @@ pub(crate) async fn draw(
                 None => None,
             };
             let offers = s.offers(creditor, id)?;
-            Ok((history, s.consents(creditor, debtor)?, claim, offers))
+            let mut reversals = Vec::new();
+            for r in s.reversal_requests(creditor, id)? {
+                if r.status == ReversalStatus::Pending {
+                    let name = s
+                        .user(r.requested_by)?
+                        .map(|u| u.full_name)
+                        .unwrap_or_default();
+                    reversals.push((r, name));
+                }
+            }
+            Ok((
+                history,
+                s.consents(creditor, debtor)?,
+                claim,
+                (offers, reversals),
+            ))
         })
         .await?;
     let page = Page::new(
@@ -245,6 +260,7 @@ pub(crate) async fn draw(
         consents,
         claim,
         offers,
+        reversals,
         reads_audit,
     };
     let mut view = DetailPage::new(page, state, user, loaded, notice);

@@ -6,7 +6,7 @@
 use askama::Template;
 use sepakat_domain::compliance::Consent;
 use sepakat_domain::{ScheduleMethod, Zone};
-use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment, StoredOffer};
+use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment, ReversalRequest, StoredOffer};
 
 use crate::format;
 use crate::i18n::Lang;
@@ -31,6 +31,8 @@ pub struct Loaded {
     pub claim: Option<(Claim, String)>,
     /// The account's offers, oldest first.
     pub offers: Vec<StoredOffer>,
+    /// Pending reversal requests with the requester's name.
+    pub reversals: Vec<(ReversalRequest, String)>,
     /// Whether the user reads the audit trail (the audit table is shown).
     pub reads_audit: bool,
 }
@@ -79,6 +81,18 @@ pub struct DetailPage {
     payment_channels: &'static [&'static str],
     /// The account's offers, newest first (the negotiation card).
     offers: Vec<OfferRow>,
+    /// Reversals waiting for a second person.
+    reversals: Vec<ReversalRow>,
+}
+
+/// A pending reversal request.
+struct ReversalRow {
+    id: i64,
+    amount: String,
+    reason: String,
+    requested: String,
+    /// The signed-in user may decide it (posts payments and did not ask for it).
+    can_decide: bool,
 }
 
 struct DebtorView {
@@ -136,6 +150,7 @@ impl DetailPage {
             consents,
             claim,
             offers,
+            reversals,
             reads_audit,
         } = loaded;
         let lang = page.lang;
@@ -210,6 +225,7 @@ impl DetailPage {
             Some("bayar") => Some(w.payment_saved),
             Some("batal") => Some(w.reversed_saved),
             Some("batal-diajukan") => Some(w.reversal_requested),
+            Some("batal-ditolak") => Some(w.reversal_rejected),
             _ => None,
         };
         let interactions = history.interactions.clone();
@@ -251,6 +267,19 @@ impl DetailPage {
             }),
             csrf_token: user.csrf_token.clone(),
             payment_channels: crate::api::accounts::CHANNELS,
+            reversals: reversals
+                .into_iter()
+                .map(|(r, name)| ReversalRow {
+                    id: r.id.0,
+                    amount: format::rupiah(r.amount),
+                    reason: r.reason,
+                    requested: format!(
+                        "{name}, {}",
+                        format::date_time(lang, r.requested_at, a.debtor.data.province.zone())
+                    ),
+                    can_decide: role.posts_payments() && r.requested_by != user.user.id,
+                })
+                .collect(),
             offers: offers
                 .iter()
                 .rev()

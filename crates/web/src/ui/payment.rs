@@ -1,6 +1,8 @@
 //! The money and pause forms of the account workspace: `POST /akun/{id}/pembayaran`,
-//! `POST /akun/{id}/pembayaran/{payment}/batal`, `POST /akun/{id}/jeda`. Each redirects
-//! back with a notice, or re-draws the workspace with the reason it was refused.
+//! `POST /akun/{id}/pembayaran/{payment}/batal` (a request for a second person above the
+//! threshold), `POST /akun/{id}/pembatalan/{request}` (that person's decision),
+//! `POST /akun/{id}/jeda`. Each redirects back with a notice, or re-draws the workspace
+//! with the reason it was refused.
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -10,7 +12,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use sepakat_domain::interaction::PauseReason;
 use sepakat_domain::Rupiah;
-use sepakat_store::{AccountDetail, PaymentId};
+use sepakat_store::{AccountDetail, PaymentId, ReversalRequestId};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/akun/{id}/pembayaran", post(post_payment))
         .route("/akun/{id}/pembayaran/{payment}/batal", post(reverse))
+        .route("/akun/{id}/pembatalan/{request}", post(decide_reversal))
         .route("/akun/{id}/jeda", post(pause))
 }
 
@@ -114,7 +117,45 @@ async fn reverse(
         &form.reason,
     )
     .await;
-    answer(&state, lang, &user, account, result, "batal").await
+    let notice = match &result {
+        Ok(payment::Reversal::Requested(_)) => "batal-diajukan",
+        _ => "batal",
+    };
+    answer(&state, lang, &user, account, result, notice).await
+}
+
+#[derive(Deserialize)]
+struct DecideReversalForm {
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+async fn decide_reversal(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path((raw_id, request)): Path<(String, i64)>,
+    Form(form): Form<DecideReversalForm>,
+) -> Result<Response, UiError> {
+    let account = load_account(&state, &user, &raw_id).await?;
+    let approve = match form.decision.as_str() {
+        "setuju" => true,
+        "tolak" => false,
+        _ => return Err(UiError::BadRequest),
+    };
+    let result = payment::decide_reversal(
+        &state,
+        &(&user).into(),
+        &account,
+        ReversalRequestId(request),
+        approve,
+        &form.note,
+    )
+    .await;
+    let notice = if approve { "batal" } else { "batal-ditolak" };
+    answer(&state, lang, &user, account, result, notice).await
 }
 
 #[derive(Deserialize)]

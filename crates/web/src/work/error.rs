@@ -229,6 +229,7 @@ fn field_name(lang: Lang, field: &str) -> &'static str {
         "reference" => s.reference,
         "until" => w.pause_until,
         "reversal_reason" => w.reverse_reason,
+        "decision_note" => w.decision_note,
         "accounts" => w.reassign_accounts,
         "collector" => w.reassign_to,
         other => negotiation_field(lang, other),

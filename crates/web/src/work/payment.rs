@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use sepakat_domain::interaction::PauseReason;
 use sepakat_domain::Rupiah;
-use sepakat_store::{AccountDetail, NewPause, NewPayment, NewPaymentData, Payment, PaymentId};
+use sepakat_store::{
+    AccountDetail, NewPause, NewPayment, NewPaymentData, Payment, PaymentId, ReversalRequestId,
+};
 
 use super::{Problem, WorkError, Worker};
 use crate::AppState;
@@ -117,32 +119,89 @@ fn keep_promise(
     Ok(())
 }
 
-/// Reverses a payment of `account` with a reason.
+/// What asking for a reversal did.
+#[derive(Debug)]
+pub enum Reversal {
+    /// The payment is reversed.
+    Done(Payment),
+    /// Above the creditor's threshold: a request waits for a second person.
+    Requested(ReversalRequestId),
+}
+
+/// Reverses a payment of `account` with a reason; a payment above
+/// `WebConfig::reversal_approval_above` becomes a request for a second person instead.
 pub async fn reverse(
     state: &AppState,
     worker: &Worker,
     account: &AccountDetail,
     payment: PaymentId,
     reason: &str,
-) -> Result<Payment, WorkError> {
+) -> Result<Reversal, WorkError> {
     if !worker.role.posts_payments() {
         return Err(WorkError::Forbidden);
     }
     let reason = text("reversal_reason", reason)?;
     let (now, worker, id) = (state.now(), worker.clone(), account.id);
+    let threshold = state.config().reversal_approval_above;
+    state
+        .store(move |s| {
+            let Some(original) = s
+                .payments(worker.creditor, id)?
+                .into_iter()
+                .find(|p| p.id == payment)
+            else {
+                return Ok(Err(WorkError::NotFound));
+            };
+            Ok(Ok(if original.amount > threshold {
+                Reversal::Requested(s.request_reversal(
+                    worker.creditor,
+                    payment,
+                    &reason,
+                    now,
+                    &worker.actor,
+                )?)
+            } else {
+                Reversal::Done(s.reverse_payment(
+                    worker.creditor,
+                    payment,
+                    &reason,
+                    now,
+                    &worker.actor,
+                )?)
+            }))
+        })
+        .await?
+}
+
+/// Carries out (approve) or turns down a reversal request of `account`: someone who posts
+/// payments, never the requester (the store's rule).
+pub async fn decide_reversal(
+    state: &AppState,
+    worker: &Worker,
+    account: &AccountDetail,
+    request: ReversalRequestId,
+    approve: bool,
+    note: &str,
+) -> Result<Option<Payment>, WorkError> {
+    if !worker.role.posts_payments() {
+        return Err(WorkError::Forbidden);
+    }
+    let note = text("decision_note", note)?;
+    let (now, worker, id) = (state.now(), worker.clone(), account.id);
     state
         .store(move |s| {
             if !s
-                .payments(worker.creditor, id)?
+                .reversal_requests(worker.creditor, id)?
                 .iter()
-                .any(|p| p.id == payment)
+                .any(|r| r.id == request)
             {
                 return Ok(Err(WorkError::NotFound));
             }
-            Ok(Ok(s.reverse_payment(
+            Ok(Ok(s.decide_reversal(
                 worker.creditor,
-                payment,
-                &reason,
+                request,
+                approve,
+                &note,
                 now,
                 &worker.actor,
             )?))

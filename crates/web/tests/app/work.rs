@@ -286,3 +286,122 @@ fn a_supervisor_reassigns_accounts_and_unknown_numbers_are_named() {
     let c = app.logged_in("kolektor_a");
     assert_eq!(c.get("/tim").status, 403);
 }
+
+#[test]
+fn a_large_reversal_waits_for_a_second_person_and_a_small_one_is_immediate() {
+    let app = TestApp::spawn_with(sepakat_web::WebConfig {
+        reversal_approval_above: sepakat_domain::Rupiah::new(100_000),
+        ..sepakat_web::WebConfig::default()
+    });
+    let id = app.id("A-001");
+    let s = app.logged_in("supervisor_a");
+    let post = |c: &Client, path: &str, fields: &[(&str, &str)]| {
+        let token = c.csrf();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form(path, &all)
+    };
+    let pay = |amount: &str, reference: &str| {
+        let r = post(
+            &s,
+            &format!("/akun/{id}/pembayaran"),
+            &[
+                ("amount", amount),
+                ("reference", reference),
+                ("channel", "transfer"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        app.store
+            .payments(app.a.id, AccountId(id))
+            .unwrap()
+            .into_iter()
+            .find(|p| p.reference == reference)
+            .expect("posted")
+            .id
+    };
+    let reversed = |payment: sepakat_store::PaymentId| {
+        app.store
+            .payments(app.a.id, AccountId(id))
+            .unwrap()
+            .iter()
+            .any(|p| p.reverses == Some(payment))
+    };
+    let small = pay("50.000", "TRF-SMALL");
+    let large = pay("250.000", "TRF-LARGE");
+
+    let r = post(
+        &s,
+        &format!("/akun/{id}/pembayaran/{}/batal", small.0),
+        &[("reason", "Salah akun")],
+    );
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/akun/{id}?ok=batal"))
+    );
+    assert!(reversed(small));
+
+    let r = post(
+        &s,
+        &format!("/akun/{id}/pembayaran/{}/batal", large.0),
+        &[("reason", "Transfer ganda")],
+    );
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("/akun/{id}?ok=batal-diajukan"))
+    );
+    assert!(!reversed(large), "a large reversal waits");
+    let page = s.get(&format!("/akun/{id}"));
+    assert!(page.body.contains("Pembatalan menunggu persetujuan"));
+    assert!(page.body.contains("Diputuskan oleh pejabat lain."));
+    let requests = app
+        .store
+        .reversal_requests(app.a.id, AccountId(id))
+        .unwrap();
+    let request = requests[0].id.0;
+
+    // The requester may not approve their own request; a collector may not at all.
+    let own = post(
+        &s,
+        &format!("/akun/{id}/pembatalan/{request}"),
+        &[("decision", "setuju"), ("note", "ok")],
+    );
+    assert_eq!(own.status, 422, "{}", own.body);
+    assert!(
+        own.body.contains("someone other than who asked"),
+        "{}",
+        own.body
+    );
+    let k = app.logged_in("kolektor_a");
+    let collector = post(
+        &k,
+        &format!("/akun/{id}/pembatalan/{request}"),
+        &[("decision", "setuju"), ("note", "ok")],
+    );
+    assert_eq!(collector.status, 403);
+    assert!(!reversed(large));
+
+    let m = app.logged_in("manajer_a");
+    let blank = post(
+        &m,
+        &format!("/akun/{id}/pembatalan/{request}"),
+        &[("decision", "setuju"), ("note", " ")],
+    );
+    assert_eq!(blank.status, 422);
+    assert!(blank.body.contains("Catatan keputusan: wajib diisi"));
+    let approved = post(
+        &m,
+        &format!("/akun/{id}/pembatalan/{request}"),
+        &[
+            ("decision", "setuju"),
+            ("note", "Mutasi rekening menunjukkan transfer ganda"),
+        ],
+    );
+    assert_eq!(approved.status, 303, "{}", approved.body);
+    assert!(reversed(large));
+    let timeline = m.get(&format!("/akun/{id}")).body;
+    assert!(
+        timeline.contains("Pembatalan pembayaran disetujui"),
+        "{timeline}"
+    );
+}
