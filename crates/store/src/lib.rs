@@ -6,6 +6,7 @@
 //! another's data. Every state change writes an audit entry in the same transaction.
 
 pub mod collection;
+pub mod debtor_contact;
 pub mod model;
 pub mod negotiation;
 pub mod postgres;
@@ -20,6 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::AllocationOrder;
 
 pub use collection::*;
+pub use debtor_contact::*;
 pub use model::*;
 pub use negotiation::*;
 pub use reversal::*;
@@ -75,7 +77,14 @@ pub enum WriteStage {
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
 pub trait Store:
-    Send + Sync + RunStore + CollectionStore + WorkbenchStore + NegotiationStore + ReversalStore
+    Send
+    + Sync
+    + RunStore
+    + CollectionStore
+    + WorkbenchStore
+    + NegotiationStore
+    + ReversalStore
+    + DebtorContactStore
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_negotiation.sql",
         include_str!("../../migrations/postgres/0005_negotiation.sql"),
     ),
+    (
+        8,
+        "0008_debtor_contacts.sql",
+        include_str!("../../migrations/postgres/0008_debtor_contacts.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

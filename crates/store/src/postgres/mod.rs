@@ -11,6 +11,7 @@ mod codec;
 mod collection;
 mod contact;
 mod creditor;
+mod debtor_contact;
 mod import;
 mod migrate;
 mod negotiation;

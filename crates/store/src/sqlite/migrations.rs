@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "negotiation",
         include_str!("../../migrations/sqlite/0005_negotiation.sql"),
     ),
+    (
+        8,
+        "debtor_contacts",
+        include_str!("../../migrations/sqlite/0008_debtor_contacts.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

@@ -15,6 +15,7 @@ mod audit;
 mod codec;
 mod collection;
 mod contact;
+mod debtor_contact;
 mod deferred_indexes;
 mod import;
 mod migrations;

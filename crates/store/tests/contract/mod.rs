@@ -8,6 +8,7 @@
 #![allow(dead_code)] // each backend's test binary uses the whole suite through the macro
 
 mod collection;
+mod debtor_contact;
 pub mod fixtures;
 mod import;
 mod isolation;
@@ -21,6 +22,7 @@ mod tenant;
 pub mod workbench;
 
 pub use collection::*;
+pub use debtor_contact::*;
 pub use import::*;
 pub use isolation::*;
 pub use negotiation::*;
@@ -112,6 +114,7 @@ macro_rules! contract_tests {
             prune_runs_keeps_the_queue_in_force_and_a_running_one,
             a_run_that_breaks_a_promise_files_the_next_day_call_once,
             a_reversal_request_waits_for_a_second_person_who_reverses_or_rejects_it,
+            a_debtors_other_contacts_are_kept_and_corrected_by_replacement,
             the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
             worklist_ranks_follow_ups_first_then_priority_and_holds_each_account_once,
             worklist_leaves_out_paused_accounts_and_accounts_contacted_today,
