@@ -179,6 +179,28 @@ words! {
     reversed_saved: "Pembayaran dibatalkan.", "Payment reversed.";
     /// Reversal waits for approval.
     reversal_requested: "Pembatalan diajukan dan menunggu persetujuan pejabat lain.", "Reversal requested; it waits for another officer's approval.";
+    /// Verification: reached.
+    verified_on: "Debitur terverifikasi pada kontak", "Debtor verified on the contact of";
+    /// Verification: not yet.
+    not_verified: "Belum terverifikasi: pastikan berbicara dengan debitur sendiri sebelum membahas tagihan.", "Not verified yet: make sure you speak to the debtor before any debt detail.";
+    /// Label.
+    verification: "Verifikasi", "Verification";
+    /// The other contacts card.
+    contacts_title: "Kontak lain (pihak terbatas)", "Other contacts (restricted parties)";
+    /// The rule for them.
+    contacts_rule: "Hanya untuk menanyakan keberadaan debitur. Jangan menyebut utang, jumlah, atau tagihan kepada mereka.", "Only to ask where the debtor can be reached. Never mention the debt, amounts or bills to them.";
+    /// No contacts.
+    no_contacts: "Belum ada kontak lain.", "No other contacts yet.";
+    /// Fields.
+    contact_name: "Nama", "Name";
+    /// Fields.
+    contact_relation: "Hubungan", "Relation";
+    /// Fields.
+    contact_phone: "Telepon", "Phone";
+    /// Button.
+    add_contact: "Tambah kontak", "Add contact";
+    /// Notice.
+    contact_added: "Kontak lain tersimpan.", "Contact saved.";
     /// Notice: a reversal request turned down.
     reversal_rejected: "Permintaan pembatalan ditolak; pembayaran tetap berlaku.", "Reversal request turned down; the payment stands.";
     /// The pending reversals card.

@@ -214,7 +214,7 @@ pub(crate) async fn draw(
     let debtor = account.debtor.id;
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, consents, claim, (offers, reversals)) = state
+    let (history, consents, claim, (offers, reversals, contacts)) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -241,11 +241,12 @@ pub(crate) async fn draw(
                     reversals.push((r, name));
                 }
             }
+            let contacts = s.debtor_contacts(creditor, debtor)?;
             Ok((
                 history,
                 s.consents(creditor, debtor)?,
                 claim,
-                (offers, reversals),
+                (offers, reversals, contacts),
             ))
         })
         .await?;
@@ -261,6 +262,7 @@ pub(crate) async fn draw(
         claim,
         offers,
         reversals,
+        contacts,
         reads_audit,
     };
     let mut view = DetailPage::new(page, state, user, loaded, notice);

@@ -6,7 +6,9 @@
 use askama::Template;
 use sepakat_domain::compliance::Consent;
 use sepakat_domain::{ScheduleMethod, Zone};
-use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment, ReversalRequest, StoredOffer};
+use sepakat_store::{
+    AccountDetail, AuditEntry, Claim, DebtorContact, Payment, ReversalRequest, StoredOffer,
+};
 
 use crate::format;
 use crate::i18n::Lang;
@@ -33,6 +35,8 @@ pub struct Loaded {
     pub offers: Vec<StoredOffer>,
     /// Pending reversal requests with the requester's name.
     pub reversals: Vec<(ReversalRequest, String)>,
+    /// The debtor's other contacts.
+    pub contacts: Vec<DebtorContact>,
     /// Whether the user reads the audit trail (the audit table is shown).
     pub reads_audit: bool,
 }
@@ -151,6 +155,7 @@ impl DetailPage {
             claim,
             offers,
             reversals,
+            contacts,
             reads_audit,
         } = loaded;
         let lang = page.lang;
@@ -226,6 +231,7 @@ impl DetailPage {
             Some("batal") => Some(w.reversed_saved),
             Some("batal-diajukan") => Some(w.reversal_requested),
             Some("batal-ditolak") => Some(w.reversal_rejected),
+            Some("kontak-lain") => Some(w.contact_added),
             _ => None,
         };
         let interactions = history.interactions.clone();
@@ -241,6 +247,7 @@ impl DetailPage {
                 promises: &promises,
                 pauses: &pauses,
                 consents: &consents,
+                contacts: &contacts,
                 timeline: timeline::build(history),
                 collector: &user.user.full_name,
                 creditor: &user.creditor.name,

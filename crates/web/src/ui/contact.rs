@@ -1,6 +1,7 @@
 //! The contact form of the account workspace and the claim buttons:
 //! `POST /akun/{id}/kontak` (multipart: evidence files ride along), `POST /akun/{id}/ambil`,
-//! `POST /akun/{id}/lepas`. A refused contact re-draws the workspace with the reason.
+//! `POST /akun/{id}/lepas`, and the debtor's other contacts: `POST /akun/{id}/kontak-lain`.
+//! A refused form re-draws the workspace with the reason.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
@@ -19,7 +20,8 @@ use crate::ui::account::{draw, load_account, Notice};
 use crate::ui::csrf::MAX_UPLOAD_BYTES;
 use crate::ui::error::UiError;
 use crate::work::contact::ContactInput;
-use crate::work::{Problem, WorkError};
+use crate::work::debtor::{add_contact, ContactInput as OtherContact};
+use crate::work::{Problem, WorkError, Worker};
 use crate::AppState;
 
 /// `POST /akun/{id}/kontak`, `/ambil`, `/lepas`.
@@ -29,6 +31,7 @@ pub fn router() -> Router<AppState> {
             "/akun/{id}/kontak",
             post(log_contact).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
+        .route("/akun/{id}/kontak-lain", post(add_other_contact))
         .route("/akun/{id}/ambil", post(take))
         .route("/akun/{id}/lepas", post(release))
 }
@@ -81,6 +84,58 @@ async fn log_contact(
             }
             Ok(Redirect::to(&to).into_response())
         }
+        Err(e) => refused(&state, lang, &user, account, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct OtherContactForm {
+    party: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    relation: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+async fn add_other_contact(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<OtherContactForm>,
+) -> Result<Response, UiError> {
+    let account = load_account(&state, &user, &raw_id).await?;
+    let party = match Party::parse(&form.party) {
+        Ok(p) => p,
+        Err(e) => {
+            let e = WorkError::invalid(
+                "party",
+                Problem::Unknown {
+                    value: form.party.clone(),
+                    expected: e.expected,
+                },
+            );
+            return refused(&state, lang, &user, account, e).await;
+        }
+    };
+    let input = OtherContact {
+        party,
+        name: form.name,
+        relation: form.relation,
+        phone: form.phone,
+        note: form.note,
+    };
+    let (worker, now, held) = (Worker::from(&user), state.now(), account.clone());
+    let result = state
+        .store(move |s| Ok(add_contact(s, &worker, &held, input, now)))
+        .await?;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/akun/{}?ok=kontak-lain", account.id)).into_response()),
         Err(e) => refused(&state, lang, &user, account, e).await,
     }
 }

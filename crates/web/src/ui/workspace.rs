@@ -9,7 +9,7 @@ use sepakat_domain::negotiation::Playbook;
 use sepakat_domain::script::{CallScript, RenderedStep};
 use sepakat_domain::template::{MessageContext, Salutation};
 use sepakat_domain::{PromiseStatus, Zone};
-use sepakat_store::{AccountDetail, Interaction, Pause, StoredPromise};
+use sepakat_store::{AccountDetail, DebtorContact, Interaction, Pause, StoredPromise};
 
 use crate::format;
 use crate::i18n::{Lang, Named};
@@ -80,6 +80,20 @@ pub struct TimelineRow {
     pub by: String,
 }
 
+/// One of the debtor's other contacts, phone masked.
+pub struct ContactRow {
+    /// Emergency contact, family, employer, guarantor.
+    pub party: &'static str,
+    /// Name.
+    pub name: String,
+    /// Relation to the debtor.
+    pub relation: String,
+    /// Masked phone.
+    pub phone: String,
+    /// Note.
+    pub note: String,
+}
+
 /// What the workspace shows besides the account's data.
 pub struct Workspace {
     /// The debtor's local time now.
@@ -90,6 +104,14 @@ pub struct Workspace {
     pub paused: Option<String>,
     /// The pending promise, described.
     pub pending_promise: Option<String>,
+    /// Whether the right party was reached (the debtor verified on a contact).
+    pub verified: bool,
+    /// The verification status, described.
+    pub verification: String,
+    /// The debtor's other contacts in force (restricted parties).
+    pub contacts: Vec<ContactRow>,
+    /// Form choices: the restricted parties.
+    pub contact_parties: Vec<Choice>,
     /// Script steps before verification.
     pub script_open: Vec<RenderedStep>,
     /// Script steps about the debt.
@@ -126,6 +148,8 @@ pub struct Inputs<'a> {
     pub pauses: &'a [Pause],
     /// The debtor's consents.
     pub consents: &'a [Consent],
+    /// The debtor's other contacts.
+    pub contacts: &'a [DebtorContact],
     /// The merged timeline.
     pub timeline: Vec<Entry>,
     /// The signed-in collector's name (for the script).
@@ -194,6 +218,38 @@ impl Workspace {
                     format::date(lang, p.data.promised_on)
                 )
             });
+        let verified_by = inputs
+            .interactions
+            .iter()
+            .rev()
+            .find(|i| i.data.party == Party::Debtor && i.data.outcome.is_right_party());
+        let verification = match verified_by {
+            Some(i) => format!(
+                "{} {} ({})",
+                w.verified_on,
+                format::date_time(lang, i.data.at, zone),
+                lang.name(i.data.channel)
+            ),
+            None => w.not_verified.to_string(),
+        };
+        let none = lang.strings().none;
+        let contacts = inputs
+            .contacts
+            .iter()
+            .filter(|c| c.replaced_by.is_none())
+            .map(|c| ContactRow {
+                party: lang.name(c.data.party),
+                name: c.data.name.clone(),
+                relation: c.data.relation.clone(),
+                phone: c
+                    .data
+                    .phone
+                    .as_ref()
+                    .map(|p| p.masked())
+                    .unwrap_or_else(|| none.to_string()),
+                note: c.data.note.clone(),
+            })
+            .collect();
         let context = script_context(a, inputs.collector, inputs.creditor);
         let (script_open, script_debt) = CallScript::shipped()
             .render(&context)
@@ -204,6 +260,18 @@ impl Workspace {
             gate: gate_rows,
             paused,
             pending_promise,
+            verified: verified_by.is_some(),
+            verification,
+            contacts,
+            contact_parties: Party::ALL
+                .iter()
+                .filter(|p| **p != Party::Debtor)
+                .map(|p| Choice {
+                    code: p.code(),
+                    label: lang.name(*p),
+                    selected: false,
+                })
+                .collect(),
             script_open,
             script_debt,
             objections: objections(),

@@ -35,6 +35,8 @@ pub enum Problem {
     AboveOutstanding(Rupiah),
     /// Not a whole number.
     NotAWholeNumber(String),
+    /// Not an Indonesian phone number.
+    NotAPhone(String),
     /// Not a percentage (`20`, `12,5%`).
     NotAPercentage(String),
     /// Not a date (`YYYY-MM-DD`).
@@ -230,6 +232,9 @@ fn field_name(lang: Lang, field: &str) -> &'static str {
         "until" => w.pause_until,
         "reversal_reason" => w.reverse_reason,
         "decision_note" => w.decision_note,
+        "contact_name" => w.contact_name,
+        "contact_relation" => w.contact_relation,
+        "contact_phone" => w.contact_phone,
         "accounts" => w.reassign_accounts,
         "collector" => w.reassign_to,
         other => negotiation_field(lang, other),
@@ -278,6 +283,13 @@ fn problem_text(lang: Lang, problem: &Problem) -> String {
                 format!("\"{v}\" bukan bilangan bulat")
             } else {
                 format!("\"{v}\" is not a whole number")
+            }
+        }
+        Problem::NotAPhone(v) => {
+            if id {
+                format!("\"{v}\" bukan nomor telepon Indonesia (contoh: 0812 3456 7890)")
+            } else {
+                format!("\"{v}\" is not an Indonesian phone number (e.g. 0812 3456 7890)")
             }
         }
         Problem::NotAPercentage(v) => {

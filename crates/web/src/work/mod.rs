@@ -4,6 +4,7 @@
 
 pub mod claim;
 pub mod contact;
+pub mod debtor;
 pub mod error;
 pub mod gate;
 pub mod negotiation;

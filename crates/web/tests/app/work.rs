@@ -405,3 +405,85 @@ fn a_large_reversal_waits_for_a_second_person_and_a_small_one_is_immediate() {
         "{timeline}"
     );
 }
+
+#[test]
+fn other_contacts_are_recorded_masked_and_the_debtor_is_verified_by_a_right_party_contact() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let id = app.id("A-001");
+    let c = app.logged_in("kolektor_a");
+    let add = |c: &Client, account: i64, fields: &[(&str, &str)]| {
+        let token = c.csrf();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form(&format!("/akun/{account}/kontak-lain"), &all)
+    };
+    let page = c.get(&format!("/akun/{id}")).body;
+    assert!(page.contains("Belum terverifikasi"), "{page}");
+    assert!(page.contains("Belum ada kontak lain."));
+
+    let sister = [
+        ("party", "family"),
+        ("name", "Rina Rahayu"),
+        ("relation", "kakak"),
+        ("phone", "0812 7766 5544"),
+        ("note", ""),
+    ];
+    let refused = |fields: &[(&str, &str)], expected: &str| {
+        let r = add(&c, id, fields);
+        assert_eq!(r.status, 422, "{fields:?}: {}", r.body);
+        let shown = r.body.replace("&quot;", "\"");
+        assert!(shown.contains(expected), "{expected} in {shown}");
+    };
+    refused(
+        &[("party", "family"), ("name", "Rina"), ("phone", "12345")],
+        "Telepon: \"12345\" bukan nomor telepon Indonesia",
+    );
+    refused(&[("party", "family"), ("name", " ")], "Nama: wajib diisi");
+    refused(
+        &[("party", "debtor"), ("name", "Siti")],
+        "pihak selain debitur",
+    );
+    refused(
+        &[("party", "tetangga"), ("name", "Siti")],
+        "\"tetangga\" tidak dikenal",
+    );
+    let other = add(&c, app.id("A-002"), &sister);
+    assert_eq!(other.status, 422);
+    assert!(other.body.contains("tidak ditugaskan kepada Anda"));
+    assert_eq!(
+        add(&app.logged_in("kolektor_b"), id, &sister).status,
+        404,
+        "another creditor's account"
+    );
+    let debtor = app
+        .store
+        .account(app.a.id, AccountId(id))
+        .unwrap()
+        .unwrap()
+        .debtor
+        .id;
+    assert!(app
+        .store
+        .debtor_contacts(app.a.id, debtor)
+        .unwrap()
+        .is_empty());
+
+    let saved = add(&c, id, &sister);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = c.get(saved.location.as_deref().unwrap()).body;
+    assert!(page.contains("Kontak lain tersimpan."));
+    assert!(page.contains("Rina Rahayu"));
+    assert!(page.contains("+62812****5544"), "{page}");
+    assert!(!page.contains("81277665544"), "the phone is masked");
+    assert_eq!(
+        app.store.debtor_contacts(app.a.id, debtor).unwrap().len(),
+        1
+    );
+
+    // A right-party contact verifies the debtor.
+    let r = contact(&c, id, &[("outcome", "right_party_contact")], "verify-1");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(&format!("/akun/{id}")).body;
+    assert!(page.contains("Debitur terverifikasi pada kontak"), "{page}");
+}
