@@ -36,6 +36,8 @@ pub struct Config {
     pub guard: GuardConfig,
     /// The negotiation desk.
     pub negotiation: NegotiationConfig,
+    /// The nightly run.
+    pub run: RunConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -130,6 +132,17 @@ impl GuardConfig {
     }
 }
 
+/// `[run]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// When `serve` starts the nightly run each day, as `HH:MM` in WIB; empty: never
+    /// (run it with `sepakat run` from cron instead).
+    pub schedule: String,
+    /// A strategy file (TOML); empty: the shipped `strategies/default.toml`.
+    pub strategy_file: String,
+}
+
 /// `[negotiation]`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,6 +203,10 @@ impl Default for Config {
             compliance: ComplianceConfig {
                 holidays_file: String::new(),
                 contact: ContactPolicy::default(),
+            },
+            run: RunConfig {
+                schedule: String::new(),
+                strategy_file: String::new(),
             },
             negotiation: NegotiationConfig {
                 policy_file: String::new(),

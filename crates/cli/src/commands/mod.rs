@@ -12,6 +12,7 @@ mod migrate;
 mod model;
 mod negotiate;
 mod run;
+mod schedule;
 mod serve;
 mod template;
 mod user;

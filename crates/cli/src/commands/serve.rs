@@ -56,6 +56,12 @@ pub fn serve_store(
         .build()
         .context("starting the async runtime")?;
     let web = web_config(config)?;
+    let nightly = super::schedule::Schedule::from_config(config)?;
+    if nightly.is_some() {
+        // Refuse a broken strategy now, not at the first night.
+        super::run::strategy(config, None)?;
+    }
+    let nightly_config = config.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -63,6 +69,13 @@ pub fn serve_store(
         let local = listener.local_addr()?;
         tracing::info!(%local, "serving");
         announce(local);
+        if let Some(schedule) = nightly {
+            tokio::spawn(super::schedule::every_day(
+                schedule,
+                nightly_config,
+                Arc::clone(&store),
+            ));
+        }
         let state = AppState::new(store, Arc::new(SystemClock), web);
         sepakat_web::serve(listener, state, shutdown_signal()).await
     })?;
