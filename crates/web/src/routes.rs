@@ -6,6 +6,7 @@
 //! | `GET/POST /login`, `POST /logout` | anyone / signed in | `ui::login` |
 //! | `GET /bahasa/{id\|en}` | anyone | `ui::language` |
 //! | `GET /` | supervisor and up (collectors → `/kerja`) | `ui::portfolio` |
+//! | `GET /proses` | supervisor and up | `ui::runs` |
 //! | `GET /akun`, `GET /akun/{id}` | signed in | `ui::account` |
 //! | `GET /kerja`, `POST /kerja/berikutnya` | collector, supervisor, manager | `ui::worklist` |
 //! | `POST /akun/{id}/kontak`, `/ambil`, `/lepas` | collector, supervisor, manager | `ui::contact` |
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::login::router())
         .merge(ui::language::router())
         .merge(ui::portfolio::router().route_layer(from_fn(ui::require_portfolio)))
+        .merge(ui::runs::router().route_layer(from_fn(ui::require_portfolio)))
         .merge(ui::account::router())
         .merge(ui::worklist::router())
         .merge(ui::contact::router())

@@ -22,7 +22,8 @@ use sepakat_store::{
 use super::NegotiationResult;
 
 /// What one tracking run did, for the job's log.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct TrackingReport {
     /// Active arrangements looked at.
     pub arrangements: u32,

@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::negotiation::TrackingReport;
 
-/// What one run of one creditor did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// What one run of one creditor did. Stored reports read back with defaults for fields
+/// added since they were written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunReport {
     /// The creditor's code.
     pub creditor: String,

@@ -4,6 +4,7 @@
 
 use sepakat_domain::compliance::{Channel, Party, Rule};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
+use sepakat_domain::strategy::Action;
 use sepakat_domain::PromiseStatus;
 use sepakat_store::{ArrangementStatus, InstalmentStatus, OfferStatus};
 
@@ -66,6 +67,21 @@ named!(InstalmentStatus {
     Paid => "Dibayar", "Paid";
     Late => "Dibayar terlambat", "Paid late";
     Missed => "Terlewat", "Missed";
+});
+
+named!(Action {
+    None => "Tanpa tindakan", "No action";
+    Call => "Telepon", "Call";
+    Whatsapp => "WhatsApp", "WhatsApp";
+    Sms => "SMS", "SMS";
+    Email => "Email", "Email";
+    LetterSp1 => "Surat SP1", "SP1 letter";
+    LetterSp2 => "Surat SP2", "SP2 letter";
+    LetterSp3 => "Surat SP3", "SP3 letter";
+    LetterSomasi => "Somasi", "Somasi";
+    FieldVisit => "Kunjungan lapangan", "Field visit";
+    Agency => "Penempatan agensi", "Agency placement";
+    LegalReview => "Kajian hukum", "Legal review";
 });
 
 named!(Channel {

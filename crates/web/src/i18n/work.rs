@@ -179,6 +179,56 @@ words! {
     reversed_saved: "Pembayaran dibatalkan.", "Payment reversed.";
     /// Reversal waits for approval.
     reversal_requested: "Pembatalan diajukan dan menunggu persetujuan pejabat lain.", "Reversal requested; it waits for another officer's approval.";
+    /// Nav and title: the nightly run's reports.
+    nav_runs: "Proses harian", "Nightly runs";
+    /// Title.
+    runs_title: "Laporan proses harian", "Nightly run reports";
+    /// No runs.
+    no_runs: "Belum ada proses harian. Jalankan sepakat run --as-of TANGGAL, atau atur [run] schedule di konfigurasi.", "No runs yet. Run sepakat run --as-of DATE, or set [run] schedule in the configuration.";
+    /// Columns.
+    run_date: "Tanggal rencana", "Planned for";
+    /// Columns.
+    run_status: "Status", "Status";
+    /// Columns.
+    run_started: "Mulai", "Started";
+    /// Columns.
+    run_accounts: "Rekening", "Accounts";
+    /// Columns.
+    run_actions: "Tindakan", "Actions";
+    /// Columns.
+    run_seconds: "Detik", "Seconds";
+    /// The queue in force.
+    in_force: "berlaku", "in force";
+    /// Sections.
+    by_action: "Tindakan per jenis", "Actions by kind";
+    /// Sections.
+    by_bucket: "Tindakan per kelompok DPD", "Actions by DPD bucket";
+    /// Sections.
+    by_rule: "Aturan strategi", "Strategy rules";
+    /// Sections.
+    refused_by_gate: "Ditolak gerbang kepatuhan", "Refused by the compliance gate";
+    /// Sections.
+    promise_outcomes: "Hasil janji bayar", "Promise outcomes";
+    /// Tiles.
+    allocated: "Dialokasikan ke kolektor", "Allocated to collectors";
+    /// Tiles.
+    unallocated: "Belum teralokasi", "Unallocated";
+    /// Line.
+    arrangements_line: "Rencana pembayaran", "Arrangements";
+    /// Words of that line.
+    tracked: "dipantau", "tracked";
+    /// Words of that line.
+    completed: "lunas", "completed";
+    /// Words of that line.
+    defaulted: "gagal", "defaulted";
+    /// Words of that line.
+    offers_expired: "penawaran kedaluwarsa", "offers expired";
+    /// Status names.
+    run_running: "Berjalan", "Running";
+    /// Status names.
+    run_done: "Selesai", "Done";
+    /// Status names.
+    run_abandoned: "Dibatalkan", "Abandoned";
     /// Verification: reached.
     verified_on: "Debitur terverifikasi pada kontak", "Debtor verified on the contact of";
     /// Verification: not yet.

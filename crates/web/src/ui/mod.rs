@@ -14,6 +14,7 @@ pub mod offer;
 pub mod page;
 pub mod payment;
 pub mod portfolio;
+pub mod runs;
 mod schedule;
 pub mod team;
 pub mod worklist;

@@ -6,5 +6,6 @@ mod login;
 mod negotiation;
 mod ops;
 mod pages;
+mod runs;
 mod support;
 mod work;
