@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::team::router())
         .merge(ui::negotiation::router())
         .merge(ui::offer::router())
+        .merge(ui::message::router())
         .merge(ui::creditor::router())
         .fallback(ui::error::not_found)
         // Outermost last: errors are drawn, then the session resolved, then CSRF checked.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sepakat_domain::negotiation::NegotiationPolicy;
-use sepakat_domain::{AllocationOrder, BucketSet, Clock, Gate, Rupiah, Zone};
+use sepakat_domain::{AllocationOrder, BucketSet, Clock, Gate, Guard, Rupiah, Zone};
 use sepakat_store::{Store, StoreError};
 
 use crate::metrics::Metrics;
@@ -33,6 +33,8 @@ pub struct WebConfig {
     pub negotiation: NegotiationSettings,
     /// Reversing a payment above this amount needs a second person (default Rp10.000.000).
     pub reversal_approval_above: Rupiah,
+    /// The message guard every outgoing text passes (the `[guard]` configuration).
+    pub guard: Guard,
 }
 
 /// Reversals above this need a second person unless configured otherwise (a common
@@ -73,6 +75,7 @@ impl Default for WebConfig {
             claim_ttl: chrono::Duration::minutes(30),
             negotiation: NegotiationSettings::default(),
             reversal_approval_above: DEFAULT_REVERSAL_APPROVAL_ABOVE,
+            guard: Guard::shipped(),
         }
     }
 }

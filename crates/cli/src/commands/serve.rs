@@ -35,6 +35,7 @@ pub fn web_config(config: &Config) -> Result<WebConfig> {
         gate: config.compliance.gate()?,
         claim_ttl: chrono::Duration::minutes(i64::from(config.collection.claim_minutes.max(1))),
         reversal_approval_above: config.collection.reversal_approval_above,
+        guard: config.guard.guard()?,
         negotiation: NegotiationSettings {
             policy: config.negotiation.policy()?,
             offer_days: config.negotiation.offer_days.max(1),

@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod error;
 pub mod language;
 pub mod login;
+pub mod message;
 pub mod negotiation;
 pub mod offer;
 pub mod page;
