@@ -6,8 +6,10 @@
 //! another's data. Every state change writes an audit entry in the same transaction.
 
 pub mod collection;
+pub mod gate;
 pub mod model;
 pub mod negotiation;
+pub mod outbox;
 pub mod postgres;
 pub mod run;
 pub mod sqlite;
@@ -21,6 +23,7 @@ use sepakat_domain::AllocationOrder;
 pub use collection::*;
 pub use model::*;
 pub use negotiation::*;
+pub use outbox::*;
 pub use run::*;
 pub use workbench::*;
 
@@ -73,7 +76,7 @@ pub enum WriteStage {
 /// The storage operations Sepakat needs, in domain terms. Implementations are
 /// thread-safe and synchronous; async callers use `spawn_blocking`.
 pub trait Store:
-    Send + Sync + RunStore + CollectionStore + WorkbenchStore + NegotiationStore
+    Send + Sync + RunStore + CollectionStore + WorkbenchStore + NegotiationStore + OutboxStore
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_negotiation.sql",
         include_str!("../../migrations/postgres/0005_negotiation.sql"),
     ),
+    (
+        7,
+        "0007_outbox.sql",
+        include_str!("../../migrations/postgres/0007_outbox.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

@@ -14,6 +14,7 @@ mod creditor;
 mod import;
 mod migrate;
 mod negotiation;
+mod outbox;
 mod payment;
 mod payment_import;
 mod pool;

@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "negotiation",
         include_str!("../../migrations/sqlite/0005_negotiation.sql"),
     ),
+    (
+        7,
+        "outbox",
+        include_str!("../../migrations/sqlite/0007_outbox.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

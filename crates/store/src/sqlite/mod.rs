@@ -19,6 +19,7 @@ mod deferred_indexes;
 mod import;
 mod migrations;
 mod negotiation;
+mod outbox;
 mod payment;
 mod run;
 mod tenant;

@@ -9,6 +9,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use sepakat_domain::ProductType;
+use sepakat_store::gate::ContactFacts;
 use sepakat_store::{AccountDetail, AccountListItem, AccountQuery, EntityRef};
 use serde::Deserialize;
 
@@ -199,10 +200,10 @@ pub(crate) async fn draw(
 ) -> Result<Html<String>, UiError> {
     let creditor = user.creditor.id;
     let id = account.id;
-    let debtor = account.debtor.id;
+    let detail = account.clone();
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, consents, claim) = state
+    let (history, facts, claim) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -218,7 +219,8 @@ pub(crate) async fn draw(
                 }
                 None => None,
             };
-            Ok((history, s.consents(creditor, debtor)?, claim))
+            let facts = ContactFacts::load(s, creditor, &detail, now)?;
+            Ok((history, facts, claim))
         })
         .await?;
     let page = Page::new(
@@ -229,7 +231,7 @@ pub(crate) async fn draw(
     let loaded = Loaded {
         account,
         history,
-        consents,
+        facts,
         claim,
         reads_audit,
     };

@@ -4,8 +4,8 @@
 //! every value formatted for the page.
 
 use askama::Template;
-use sepakat_domain::compliance::Consent;
 use sepakat_domain::{ScheduleMethod, Zone};
+use sepakat_store::gate::ContactFacts;
 use sepakat_store::{AccountDetail, AuditEntry, Claim, Payment};
 
 use crate::format;
@@ -24,8 +24,8 @@ pub struct Loaded {
     pub account: AccountDetail,
     /// Its history.
     pub history: History,
-    /// The debtor's consents.
-    pub consents: Vec<Consent>,
+    /// What the compliance gate is told about the account now.
+    pub facts: ContactFacts,
     /// The live claim on the account, with the holder's name.
     pub claim: Option<(Claim, String)>,
     /// Whether the user reads the audit trail (the audit table is shown).
@@ -128,7 +128,7 @@ impl DetailPage {
         let Loaded {
             account: a,
             history,
-            consents,
+            facts,
             claim,
             reads_audit,
         } = loaded;
@@ -206,7 +206,6 @@ impl DetailPage {
             Some("batal-diajukan") => Some(w.reversal_requested),
             _ => None,
         };
-        let interactions = history.interactions.clone();
         let promises = history.promises.clone();
         let pauses = history.pauses.clone();
         let work = Workspace::new(
@@ -215,10 +214,9 @@ impl DetailPage {
             state.now(),
             Inputs {
                 account: &a,
-                interactions: &interactions,
                 promises: &promises,
                 pauses: &pauses,
-                consents: &consents,
+                facts: &facts,
                 timeline: timeline::build(history),
                 collector: &user.user.full_name,
                 creditor: &user.creditor.name,

@@ -5,7 +5,6 @@
 pub mod claim;
 pub mod contact;
 pub mod error;
-pub mod gate;
 pub mod payment;
 pub mod team;
 
