@@ -10,6 +10,7 @@ pub mod demo;
 pub mod document;
 pub mod import;
 pub mod negotiation;
+pub mod outbox;
 pub mod progress;
 pub mod run;
 
