@@ -14,6 +14,7 @@ use toml::{Table, Value};
 
 use sepakat_domain::compliance::{ContactPolicy, Gate, HolidayCalendar};
 use sepakat_domain::{AllocationOrder, BucketSet, Guard};
+use sepakat_engine::outbox::{OutboxSettings, SmsSettings, SmtpSettings, WhatsappSettings};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,6 +32,14 @@ pub struct Config {
     pub compliance: ComplianceConfig,
     /// The message guard.
     pub guard: GuardConfig,
+    /// The outbox's dispatcher (see docs/outbox.md).
+    pub outbox: OutboxSettings,
+    /// E-mail over SMTP; off while `host` is empty.
+    pub smtp: SmtpSettings,
+    /// WhatsApp Business Cloud API; off while `phone_number_id` is empty.
+    pub whatsapp: WhatsappSettings,
+    /// An SMS HTTP gateway; off while `url` is empty.
+    pub sms: SmsSettings,
     /// Logging.
     pub log: LogConfig,
 }
@@ -158,6 +167,10 @@ impl Default for Config {
             guard: GuardConfig {
                 lexicon_file: String::new(),
             },
+            outbox: OutboxSettings::default(),
+            smtp: SmtpSettings::default(),
+            whatsapp: WhatsappSettings::default(),
+            sms: SmsSettings::default(),
             log: LogConfig {
                 filter: "info".into(),
             },

@@ -50,7 +50,14 @@ pub fn serve_store(
         .build()
         .context("starting the async runtime")?;
     let web = web_config(config)?;
+    let outbox = super::outbox::Job::from_config(config, Arc::clone(&store))?
+        .filter(super::outbox::Job::background);
     runtime.block_on(async move {
+        if let Some(job) = outbox {
+            // Dropped with the runtime when serving ends; a round cut short is safe
+            // (its messages come back from their leases).
+            tokio::spawn(Arc::new(job).every_interval());
+        }
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("listening on {bind}"))?;
@@ -63,7 +70,8 @@ pub fn serve_store(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
