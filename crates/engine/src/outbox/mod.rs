@@ -14,7 +14,7 @@ pub use adapter::{Adapter, Secret, SendError};
 pub use compose::{ComposeError, Composer, Content, Extras, Request};
 pub use dispatch::{Adapters, Dispatcher, OutboxSettings, Round};
 pub use sms::{Sms, SmsSettings};
-pub use smtp::{Smtp, SmtpSettings};
+pub use smtp::{Smtp, SmtpSettings, SmtpTls};
 pub use whatsapp::{Whatsapp, WhatsappSettings};
 
 /// The adapters the settings turn on; an error names the setting that is wrong.

@@ -1,22 +1,26 @@
-//! E-mail over SMTP (RFC 5321), our own small client: EHLO, AUTH PLAIN, MAIL FROM,
-//! RCPT TO, DATA, QUIT over a plain TCP connection with timeouts on every read and write.
+//! E-mail over SMTP (RFC 5321), our own small client: EHLO, STARTTLS (RFC 3207) or
+//! implicit TLS (RFC 8314), AUTH PLAIN (RFC 4616), MAIL FROM, RCPT TO, DATA, QUIT, with
+//! timeouts on every connect, read and write. TLS is rustls with the Mozilla roots
+//! (`webpki-roots`) or the CA file configured, the same stack `ureq` uses for HTTPS.
 //!
 //! The message is `text/plain; charset=UTF-8` with a base64 body and an RFC 2047 subject,
 //! so any server takes it without 8BITMIME and no line needs dot-stuffing. Its Message-ID
 //! is `<{reference}@{sender domain}>`, the same on every attempt, and is the provider id.
 //!
-//! No TLS: the client is meant to hand mail to a relay on the same host or network
-//! (Postfix, OpenSMTPD, a provider's agent) that does TLS onward. It therefore refuses to
-//! send a password to anything but a loopback address. Replies: 2xx go on, 4xx are
-//! `Unavailable` (try later), 5xx `Refused`; a connection or a read that fails before the
-//! final `.` is `Unavailable`, after it `Unknown` (the server may have queued the mail).
+//! A password is only ever sent over TLS, or in the clear to a relay on this host
+//! (`tls = "none"` with a loopback `host`). Replies: 2xx go on, 4xx are `Unavailable` (try
+//! later), 5xx `Refused`; a connection or a read that fails before the final `.` is
+//! `Unavailable`, after it `Unknown` (the server may have queued the mail).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use chrono::Utc;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
 use serde::{Deserialize, Serialize};
 
 use sepakat_domain::compliance::Channel;
@@ -24,17 +28,34 @@ use sepakat_store::Message;
 
 use super::adapter::{Adapter, Secret, SendError};
 
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain TCP, upgraded with STARTTLS before anything else (port 587); a server that
+    /// does not offer it is refused.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No TLS: only for a relay on this host.
+    None,
+}
+
 /// `[smtp]`: where e-mail goes. An empty `host` turns e-mail off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SmtpSettings {
-    /// The relay's host name or address; empty: no e-mail.
+    /// The server's host name or address; empty: no e-mail.
     pub host: String,
-    /// Its port (25 or 587 on a relay).
+    /// Its port (587 for STARTTLS, 465 for TLS, 25 for a local relay).
     pub port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub tls: SmtpTls,
+    /// A PEM file of the CAs to trust; empty: the Mozilla roots.
+    pub ca_file: String,
     /// Login for AUTH PLAIN; empty: no AUTH.
     pub username: String,
-    /// Password (only to a loopback relay; or `SEPAKAT__SMTP__PASSWORD`).
+    /// Password (or `SEPAKAT__SMTP__PASSWORD`).
     pub password: Secret,
     /// The sender address (`From`, envelope sender, Message-ID domain).
     pub from: String,
@@ -50,7 +71,9 @@ impl Default for SmtpSettings {
     fn default() -> Self {
         SmtpSettings {
             host: String::new(),
-            port: 25,
+            port: 587,
+            tls: SmtpTls::Starttls,
+            ca_file: String::new(),
             username: String::new(),
             password: Secret::default(),
             from: String::new(),
@@ -66,6 +89,7 @@ impl Default for SmtpSettings {
 pub struct Smtp {
     settings: SmtpSettings,
     domain: String,
+    tls: Arc<rustls::ClientConfig>,
 }
 
 impl Smtp {
@@ -80,16 +104,20 @@ impl Smtp {
             .map(|(_, d)| d.to_string())
             .filter(|d| d.contains('.') && !settings.from.contains(char::is_whitespace))
             .ok_or_else(|| format!("smtp.from: {:?} is not an e-mail address", settings.from))?;
-        if !settings.username.is_empty() && !is_loopback(&settings.host) {
+        if settings.tls == SmtpTls::None
+            && !settings.username.is_empty()
+            && !is_loopback(&settings.host)
+        {
             return Err(format!(
-                "smtp.host: {} is not a loopback address; Sepakat speaks SMTP without TLS and \
-                 sends a password only to a relay on this host",
+                "smtp.tls: \"none\" would send the password in the clear to {}; use \
+                 starttls or tls (only a relay on this host may go without)",
                 settings.host
             ));
         }
         Ok(Some(Smtp {
             settings: settings.clone(),
             domain,
+            tls: Arc::new(client_config(&settings.ca_file)?),
         }))
     }
 
@@ -142,28 +170,67 @@ impl Smtp {
     }
 
     fn session(&self, message: &Message) -> Result<(), SendError> {
-        let unavailable =
-            |e: std::io::Error| SendError::Unavailable(format!("smtp {}: {e}", self.settings.host));
-        let addr = (self.settings.host.as_str(), self.settings.port)
+        let host = &self.settings.host;
+        let unavailable = |e: std::io::Error| SendError::Unavailable(format!("smtp {host}: {e}"));
+        let addr = (host.as_str(), self.settings.port)
             .to_socket_addrs()
             .map_err(unavailable)?
             .next()
-            .ok_or_else(|| {
-                SendError::Unavailable(format!("smtp {}: no address", self.settings.host))
-            })?;
-        let stream = TcpStream::connect_timeout(&addr, self.timeout()).map_err(unavailable)?;
-        stream
-            .set_read_timeout(Some(self.timeout()))
+            .ok_or_else(|| SendError::Unavailable(format!("smtp {host}: no address")))?;
+        let tcp = TcpStream::connect_timeout(&addr, self.timeout()).map_err(unavailable)?;
+        tcp.set_read_timeout(Some(self.timeout()))
             .map_err(unavailable)?;
-        stream
-            .set_write_timeout(Some(self.timeout()))
+        tcp.set_write_timeout(Some(self.timeout()))
             .map_err(unavailable)?;
-        let mut conn = Conn {
-            reader: BufReader::new(stream.try_clone().map_err(unavailable)?),
-            writer: stream,
-        };
+        match self.settings.tls {
+            SmtpTls::None => self.transact(&mut Conn::new(tcp), message),
+            SmtpTls::Tls => self.transact(&mut Conn::new(self.wrap(tcp)?), message),
+            SmtpTls::Starttls => {
+                let mut plain = Conn::new(tcp);
+                plain.expect(None, 220)?;
+                let offered = plain.expect(Some(&format!("EHLO {}", self.settings.helo)), 250)?;
+                if !offered.to_ascii_uppercase().contains("STARTTLS") {
+                    return Err(SendError::Unavailable(format!(
+                        "smtp {host}: the server does not offer STARTTLS; set smtp.tls"
+                    )));
+                }
+                plain.expect(Some("STARTTLS"), 220)?;
+                let tcp = plain.into_inner()?;
+                let mut secure = Conn::new(self.wrap(tcp)?);
+                secure.expect(Some(&format!("EHLO {}", self.settings.helo)), 250)?;
+                self.deliver(&mut secure, message)
+            }
+        }
+    }
+
+    fn wrap(
+        &self,
+        tcp: TcpStream,
+    ) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, SendError> {
+        let name = ServerName::try_from(self.settings.host.clone())
+            .map_err(|e| SendError::Unavailable(format!("smtp.host: {e}")))?;
+        let tls = rustls::ClientConnection::new(Arc::clone(&self.tls), name)
+            .map_err(|e| SendError::Unavailable(format!("smtp TLS: {e}")))?;
+        Ok(rustls::StreamOwned::new(tls, tcp))
+    }
+
+    /// Greeting and EHLO, then `deliver`.
+    fn transact<S: Read + Write>(
+        &self,
+        conn: &mut Conn<S>,
+        message: &Message,
+    ) -> Result<(), SendError> {
         conn.expect(None, 220)?;
         conn.expect(Some(&format!("EHLO {}", self.settings.helo)), 250)?;
+        self.deliver(conn, message)
+    }
+
+    /// AUTH, envelope, content, QUIT on a greeted connection.
+    fn deliver<S: Read + Write>(
+        &self,
+        conn: &mut Conn<S>,
+        message: &Message,
+    ) -> Result<(), SendError> {
         if !self.settings.username.is_empty() {
             let token = base64::engine::general_purpose::STANDARD.encode(format!(
                 "\0{}\0{}",
@@ -178,8 +245,7 @@ impl Smtp {
             250,
         )?;
         conn.expect(Some("DATA"), 354)?;
-        let content = self.content(message);
-        conn.write_all(content.as_bytes())?;
+        conn.write_all(self.content(message).as_bytes())?;
         conn.write_all(b".\r\n")?;
         // From here on the server may have the whole message: a lost reply is no proof
         // that it was not queued.
@@ -187,6 +253,28 @@ impl Smtp {
         let _ = conn.expect(Some("QUIT"), 221);
         Ok(())
     }
+}
+
+/// The TLS client settings: the CAs of `ca_file`, or the Mozilla roots.
+fn client_config(ca_file: &str) -> Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    if ca_file.is_empty() {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    } else {
+        let certs = CertificateDer::pem_file_iter(ca_file)
+            .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| format!("smtp.ca_file: {ca_file}: {e}"))?;
+        let (added, _) = roots.add_parsable_certificates(certs);
+        if added == 0 {
+            return Err(format!(
+                "smtp.ca_file: {ca_file} holds no usable certificate"
+            ));
+        }
+    }
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("smtp TLS: {e}"))
+        .map(|b| b.with_root_certificates(roots).with_no_client_auth())
 }
 
 impl Adapter for Smtp {
@@ -212,19 +300,34 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+struct Conn<S> {
+    io: BufReader<S>,
 }
 
-impl Conn {
-    fn write_all(&mut self, bytes: &[u8]) -> Result<(), SendError> {
-        self.writer
-            .write_all(bytes)
-            .and_then(|()| self.writer.flush())
-            .map_err(|e| SendError::Unavailable(format!("smtp write: {e}")))
+impl<S: Read + Write> Conn<S> {
+    fn new(stream: S) -> Conn<S> {
+        Conn {
+            io: BufReader::new(stream),
+        }
     }
 
+    /// The stream back for STARTTLS; bytes the server sent ahead of the handshake would
+    /// be read as if protected, so they are refused (RFC 3207 §6, command injection).
+    fn into_inner(self) -> Result<S, SendError> {
+        if !self.io.buffer().is_empty() {
+            return Err(SendError::Unavailable(
+                "smtp STARTTLS: the server sent data before the handshake".into(),
+            ));
+        }
+        Ok(self.io.into_inner())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> Result<(), SendError> {
+        let w = self.io.get_mut();
+        w.write_all(bytes)
+            .and_then(|()| w.flush())
+            .map_err(|e| SendError::Unavailable(format!("smtp write: {e}")))
+    }
     /// Sends `command` (if any) and reads the reply; a reply other than `want` is an error
     /// quoting the command's verb and the server's words.
     fn expect(&mut self, command: Option<&str>, want: u16) -> Result<String, SendError> {
@@ -252,7 +355,7 @@ impl Conn {
         loop {
             let mut line = String::new();
             let n = self
-                .reader
+                .io
                 .read_line(&mut line)
                 .map_err(|e| lost(format!("smtp {verb}: no reply: {e}")))?;
             if n == 0 {

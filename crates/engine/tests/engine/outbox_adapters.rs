@@ -4,14 +4,14 @@
 use chrono::Utc;
 use sepakat_domain::compliance::{Channel, Party};
 use sepakat_engine::outbox::{
-    sms, whatsapp, Adapter, Secret, SendError, Sms, SmsSettings, Smtp, SmtpSettings, Whatsapp,
-    WhatsappSettings,
+    sms, whatsapp, Adapter, Secret, SendError, Sms, SmsSettings, Smtp, SmtpSettings, SmtpTls,
+    Whatsapp, WhatsappSettings,
 };
 use sepakat_store::{
     AccountId, CreditorId, Message, MessageId, MessageStatus, NewMessage, Recipient,
 };
 
-use super::stand_in::{Answer, HttpStandIn, SmtpMode, SmtpStandIn};
+use super::stand_in::{ca_file, Answer, HttpStandIn, Security, SmtpMode, SmtpStandIn};
 
 /// A message as the dispatcher hands it over.
 pub fn message(channel: Channel, to: &str, body: &str) -> Message {
@@ -43,10 +43,12 @@ pub fn message(channel: Channel, to: &str, body: &str) -> Message {
     }
 }
 
+/// Settings for a plain stand-in on this host (a local relay: no TLS).
 pub fn smtp_settings(server: &SmtpStandIn) -> SmtpSettings {
     SmtpSettings {
         host: "127.0.0.1".into(),
         port: server.addr.port(),
+        tls: SmtpTls::None,
         username: "sepakat".into(),
         password: Secret("rahasia".into()),
         from: "tagihan@bank-a.co.id".into(),
@@ -145,6 +147,7 @@ fn smtp_refuses_a_nowhere_server_and_bad_settings() {
     let settings = SmtpSettings {
         host: "127.0.0.1".into(),
         port,
+        tls: SmtpTls::None,
         from: "tagihan@bank-a.co.id".into(),
         timeout_ms: 500,
         ..SmtpSettings::default()
@@ -169,10 +172,74 @@ fn smtp_refuses_a_nowhere_server_and_bad_settings() {
         ..settings
     };
     let err = Smtp::from_settings(&remote_password).expect_err("cleartext password");
+    assert!(err.contains("smtp.tls") && !err.contains("geheim"), "{err}");
+    let missing_ca = SmtpSettings {
+        tls: SmtpTls::Starttls,
+        ca_file: "/nonexistent/ca.pem".into(),
+        ..remote_password
+    };
+    let err = Smtp::from_settings(&missing_ca).expect_err("ca file");
+    assert!(err.contains("smtp.ca_file"), "{err}");
+}
+
+fn tls_settings(server: &SmtpStandIn, tls: SmtpTls) -> SmtpSettings {
+    SmtpSettings {
+        host: "localhost".into(),
+        tls,
+        ca_file: ca_file(),
+        ..smtp_settings(server)
+    }
+}
+
+#[test]
+fn smtp_upgrades_with_starttls_before_auth_and_speaks_implicit_tls() {
+    let m = message(Channel::Email, "siti@contoh.co.id", "Halo");
+    for (security, tls) in [
+        (Security::Starttls, SmtpTls::Starttls),
+        (Security::Implicit, SmtpTls::Tls),
+    ] {
+        let server = SmtpStandIn::start_with(SmtpMode::Accept, security);
+        let adapter = Smtp::from_settings(&tls_settings(&server, tls))
+            .expect("valid")
+            .expect("on");
+        adapter.send(&m).expect("sent over TLS");
+        let mails = server.received();
+        assert_eq!(mails.len(), 1);
+        assert!(
+            mails[0].tls,
+            "{security:?}: the mail and the AUTH went over TLS"
+        );
+        assert!(mails[0].auth.is_some());
+    }
+}
+
+#[test]
+fn smtp_refuses_a_server_without_starttls_or_with_an_untrusted_certificate() {
+    let m = message(Channel::Email, "siti@contoh.co.id", "Halo");
+    let plain = SmtpStandIn::start_with(SmtpMode::Accept, Security::Plain);
+    let adapter = Smtp::from_settings(&tls_settings(&plain, SmtpTls::Starttls))
+        .expect("valid")
+        .expect("on");
+    match adapter.send(&m) {
+        Err(SendError::Unavailable(e)) => assert!(e.contains("STARTTLS"), "{e}"),
+        other => panic!("expected a refusal to go on without TLS, got {other:?}"),
+    }
     assert!(
-        err.contains("smtp.host") && !err.contains("geheim"),
-        "{err}"
+        plain.received().is_empty(),
+        "no password, no mail in the clear"
     );
+    // The Mozilla roots do not know the test CA.
+    let tls = SmtpStandIn::start_with(SmtpMode::Accept, Security::Starttls);
+    let untrusted = SmtpSettings {
+        ca_file: String::new(),
+        ..tls_settings(&tls, SmtpTls::Starttls)
+    };
+    let adapter = Smtp::from_settings(&untrusted).expect("valid").expect("on");
+    match adapter.send(&m) {
+        Err(SendError::Unavailable(e)) => assert!(e.to_lowercase().contains("certificate"), "{e}"),
+        other => panic!("expected a certificate error, got {other:?}"),
+    }
+    assert!(tls.received().is_empty());
 }
 
 fn whatsapp_adapter(server: &HttpStandIn) -> Whatsapp {

@@ -21,9 +21,23 @@ pub enum SmtpMode {
     HangUpAfterData,
 }
 
+/// How the SMTP stand-in protects the connection (with `tls/relay.pem`, issued for
+/// localhost and 127.0.0.1 by `tls/ca.pem`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain TCP, no STARTTLS offered.
+    Plain,
+    /// Plain TCP offering STARTTLS.
+    Starttls,
+    /// TLS from the first byte.
+    Implicit,
+}
+
 /// One SMTP transaction the stand-in saw.
 #[derive(Debug, Clone, Default)]
 pub struct Mail {
+    /// Whether it came over TLS.
+    pub tls: bool,
     /// The AUTH line's argument, if any.
     pub auth: Option<String>,
     /// MAIL FROM argument.
@@ -42,9 +56,44 @@ pub struct SmtpStandIn {
     pub mails: Arc<Mutex<Vec<Mail>>>,
 }
 
+/// The test CA's certificate file, for `smtp.ca_file`.
+pub fn ca_file() -> String {
+    format!("{}/tests/engine/tls/ca.pem", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn server_tls() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = format!("{}/tests/engine/tls", env!("CARGO_MANIFEST_DIR"));
+    let certs = CertificateDer::pem_file_iter(format!("{dir}/relay.pem"))
+        .expect("relay.pem")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("certificates");
+    let key = PrivateKeyDer::from_pem_file(format!("{dir}/relay.key")).expect("relay.key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .expect("server config");
+    Arc::new(config)
+}
+
+fn tls_server(tcp: TcpStream) -> rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    let conn = rustls::ServerConnection::new(server_tls()).expect("server connection");
+    rustls::StreamOwned::new(conn, tcp)
+}
+
 impl SmtpStandIn {
-    /// Starts one in `mode`.
+    /// Starts a plain one in `mode`.
     pub fn start(mode: SmtpMode) -> SmtpStandIn {
+        SmtpStandIn::start_with(mode, Security::Plain)
+    }
+
+    /// Starts one in `mode` with `security`.
+    pub fn start_with(mode: SmtpMode, security: Security) -> SmtpStandIn {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mails = Arc::new(Mutex::new(Vec::new()));
@@ -52,7 +101,19 @@ impl SmtpStandIn {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let seen = Arc::clone(&seen);
-                std::thread::spawn(move || smtp_session(stream, mode, &seen));
+                std::thread::spawn(move || match security {
+                    Security::Plain => {
+                        smtp_session(stream, mode, &seen, true, false, false);
+                    }
+                    Security::Implicit => {
+                        smtp_session(tls_server(stream), mode, &seen, true, false, true);
+                    }
+                    Security::Starttls => {
+                        if let Some(tcp) = smtp_session(stream, mode, &seen, true, true, false) {
+                            smtp_session(tls_server(tcp), mode, &seen, false, false, true);
+                        }
+                    }
+                });
             }
         });
         SmtpStandIn { addr, mails }
@@ -64,55 +125,74 @@ impl SmtpStandIn {
     }
 }
 
-fn smtp_session(stream: TcpStream, mode: SmtpMode, seen: &Mutex<Vec<Mail>>) {
+/// One SMTP conversation; returns the stream when the client asked for STARTTLS.
+fn smtp_session<S: Read + Write>(
+    stream: S,
+    mode: SmtpMode,
+    seen: &Mutex<Vec<Mail>>,
+    greet: bool,
+    offer_starttls: bool,
+    tls: bool,
+) -> Option<S> {
+    let mut io = BufReader::new(stream);
     if mode == SmtpMode::Silent {
         // Hold the connection open without a word until the client gives up.
         let mut sink = [0u8; 64];
-        let _ = (&stream).read(&mut sink);
-        return;
+        let _ = io.get_mut().read(&mut sink);
+        return None;
     }
-    let mut out = stream.try_clone().expect("clone");
-    let mut reader = BufReader::new(stream);
-    let mut say = |text: &str| {
-        let _ = out.write_all(format!("{text}\r\n").as_bytes());
+    fn say<S: Write>(io: &mut BufReader<S>, text: &str) {
+        let _ = io.get_mut().write_all(format!("{text}\r\n").as_bytes());
+        let _ = io.get_mut().flush();
+    }
+    if greet {
+        say(&mut io, "220 stand-in ESMTP");
+    }
+    let mut mail = Mail {
+        tls,
+        ..Mail::default()
     };
-    say("220 stand-in ESMTP");
-    let mut mail = Mail::default();
     let mut line = String::new();
     loop {
         line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
+        if io.read_line(&mut line).unwrap_or(0) == 0 {
+            return None;
         }
         let command = line.trim_end().to_string();
         let upper = command.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            say("250-stand-in");
-            say("250 AUTH PLAIN");
+            say(&mut io, "250-stand-in");
+            if offer_starttls {
+                say(&mut io, "250-STARTTLS");
+            }
+            say(&mut io, "250 AUTH PLAIN");
+        } else if upper == "STARTTLS" && offer_starttls {
+            say(&mut io, "220 ready to start TLS");
+            return Some(io.into_inner());
         } else if let Some(arg) = command.strip_prefix("AUTH PLAIN ") {
             mail.auth = Some(arg.to_string());
-            say("235 ok");
+            say(&mut io, "235 ok");
         } else if let Some(arg) = command.strip_prefix("MAIL FROM:") {
             if mode == SmtpMode::TryLater {
-                say("451 4.3.0 try again later");
+                say(&mut io, "451 4.3.0 try again later");
                 continue;
             }
             mail.from = arg.to_string();
-            say("250 ok");
+            say(&mut io, "250 ok");
         } else if let Some(arg) = command.strip_prefix("RCPT TO:") {
             if mode == SmtpMode::RefuseRecipient {
-                say("550 5.1.1 no such user");
+                say(&mut io, "550 5.1.1 no such user");
                 continue;
             }
             mail.to = arg.to_string();
-            say("250 ok");
+            say(&mut io, "250 ok");
         } else if upper == "DATA" {
-            say("354 go ahead");
+            say(&mut io, "354 go ahead");
             let mut data = String::new();
             loop {
                 let mut l = String::new();
-                if reader.read_line(&mut l).unwrap_or(0) == 0 {
-                    return;
+                if io.read_line(&mut l).unwrap_or(0) == 0 {
+                    return None;
                 }
                 if l == ".\r\n" {
                     break;
@@ -120,16 +200,22 @@ fn smtp_session(stream: TcpStream, mode: SmtpMode, seen: &Mutex<Vec<Mail>>) {
                 data.push_str(&l);
             }
             mail.data = data;
-            seen.lock().expect("lock").push(std::mem::take(&mut mail));
+            seen.lock().expect("lock").push(std::mem::replace(
+                &mut mail,
+                Mail {
+                    tls,
+                    ..Mail::default()
+                },
+            ));
             if mode == SmtpMode::HangUpAfterData {
-                return;
+                return None;
             }
-            say("250 2.0.0 queued as 1");
+            say(&mut io, "250 2.0.0 queued as 1");
         } else if upper == "QUIT" {
-            say("221 bye");
-            return;
+            say(&mut io, "221 bye");
+            return None;
         } else {
-            say("502 unknown command");
+            say(&mut io, "502 unknown command");
         }
     }
 }
