@@ -10,7 +10,9 @@
 //!
 //! The answer's `messages[0].id` (a `wamid.…`) is the provider id. Delivery comes back on
 //! the webhook as `statuses` (`sent`, `delivered`, `read`, `failed`) carrying the id and our
-//! `biz_opaque_callback_data`; `receipts` turns such a payload into store receipts.
+//! `biz_opaque_callback_data`; `receipts` turns such a payload into store receipts, after
+//! `verify_signature` has checked Meta's `X-Hub-Signature-256` header against the app
+//! secret.
 //!
 //! A text message reaches a debtor only inside the 24-hour window after they last wrote;
 //! outside it Meta requires a pre-approved template message, which this adapter does not
@@ -18,8 +20,9 @@
 //! The Cloud API has no idempotency key, so a send of unknown outcome is not repeated.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use sepakat_domain::compliance::Channel;
 use sepakat_store::{Message, Receipt};
@@ -35,7 +38,9 @@ pub struct WhatsappSettings {
     pub base_url: String,
     /// The Graph API version in the path.
     pub api_version: String,
-    /// The business phone number's id; empty: no WhatsApp.
+    /// The business phone number's id; empty: no WhatsApp. (A number is taken too, as
+    /// `SEPAKAT__WHATSAPP__PHONE_NUMBER_ID=1234567890` gives one.)
+    #[serde(deserialize_with = "text_or_number")]
     pub phone_number_id: String,
     /// The access token (or `SEPAKAT__WHATSAPP__TOKEN`).
     pub token: Secret,
@@ -53,6 +58,19 @@ impl Default for WhatsappSettings {
             timeout_ms: 30_000,
         }
     }
+}
+
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(u64),
+    }
+    Ok(match Id::deserialize(d)? {
+        Id::Text(t) => t,
+        Id::Number(n) => n.to_string(),
+    })
 }
 
 /// The WhatsApp adapter.
@@ -173,4 +191,87 @@ pub fn receipts(payload: &str) -> Result<Vec<Receipt>, String> {
         });
     }
     Ok(out)
+}
+
+/// Whether `header` (`X-Hub-Signature-256: sha256=<hex>`) is Meta's HMAC-SHA256 of the
+/// raw webhook `body` under the app secret; compared in constant time. A webhook whose
+/// signature fails must be ignored.
+pub fn verify_signature(app_secret: &str, body: &[u8], header: &str) -> bool {
+    let Some(hex) = header.trim().strip_prefix("sha256=") else {
+        return false;
+    };
+    let expected = hmac_sha256(app_secret.as_bytes(), body);
+    let given: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .filter_map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
+        .collect();
+    given.len() == expected.len()
+        && hex.len() == 2 * expected.len()
+        && given
+            .iter()
+            .zip(&expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// HMAC-SHA256 (RFC 2104) over `message` with `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| k.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_match_hmac_sha256_and_anything_else_fails() {
+        // Reference values from `openssl dgst -sha256 -hmac` and Python's hmac.
+        let good = "sha256=ad5c6aa52b4bf4d1955ccd07b1393163fa5aa461e01cedabf58a512035063c49";
+        assert!(verify_signature("app-secret", b"hello", good));
+        assert!(!verify_signature("app-secret", b"hello!", good));
+        assert!(!verify_signature("other", b"hello", good));
+        assert!(!verify_signature(
+            "app-secret",
+            b"hello",
+            &good[..good.len() - 2]
+        ));
+        assert!(!verify_signature("app-secret", b"hello", "ad5c6aa5"));
+        assert!(verify_signature(
+            "key",
+            b"",
+            "sha256=5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0"
+        ));
+        let long_key = "k".repeat(100);
+        assert!(verify_signature(
+            &long_key,
+            b"The quick brown fox",
+            "sha256=4932d9be9aab7ee4618b6390795b1c7468d4cb30043784bac4d195907d9433d9"
+        ));
+    }
+
+    #[test]
+    fn a_numeric_phone_number_id_from_the_environment_is_taken_as_text() {
+        let s: WhatsappSettings =
+            serde_json::from_str(r#"{"phone_number_id": 1234567890}"#).expect("number accepted");
+        assert_eq!(s.phone_number_id, "1234567890");
+    }
 }
