@@ -211,6 +211,13 @@ pub enum BenchCommand {
     },
     /// Train both learners on a fixed, seeded 80 % of a CSV; prints test AUC, log-loss, time.
     Model(ModelDataArgs),
+    /// Compose one SMS per generated account through guard and gate into a fresh SQLite
+    /// outbox, then dispatch them to a sink; prints messages/s of each step.
+    Outbox {
+        /// Accounts to generate (over the four demo creditors).
+        #[arg(long, default_value_t = 2_000)]
+        accounts: u64,
+    },
 }
 
 /// `sepakat model …`.

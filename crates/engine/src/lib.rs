@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod bench_offers;
+pub mod bench_outbox;
 pub mod demo;
 pub mod document;
 pub mod import;
