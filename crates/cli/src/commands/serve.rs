@@ -53,17 +53,17 @@ pub fn serve_store(
     let outbox = super::outbox::Job::from_config(config, Arc::clone(&store))?
         .filter(super::outbox::Job::background);
     runtime.block_on(async move {
-        if let Some(job) = outbox {
-            // Dropped with the runtime when serving ends; a round cut short is safe
-            // (its messages come back from their leases).
-            tokio::spawn(Arc::new(job).every_interval());
-        }
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("listening on {bind}"))?;
         let local = listener.local_addr()?;
         tracing::info!(%local, "serving");
         announce(local);
+        if let Some(job) = outbox {
+            // Dropped with the runtime when serving ends; a round cut short is safe
+            // (its messages come back from their leases).
+            tokio::spawn(Arc::new(job).every_interval());
+        }
         let state = AppState::new(store, Arc::new(SystemClock), web);
         sepakat_web::serve(listener, state, shutdown_signal()).await
     })?;
