@@ -140,6 +140,54 @@ pub struct Refusal {
     pub detail: String,
 }
 
+/// Why a message does not simply go at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hold {
+    /// The gate refuses for now (hours, holiday, cap): queued until `not_before`, the
+    /// gate's next allowed time, with its rule kept.
+    Wait(String),
+    /// The guard or the gate refuses for good: stored blocked, never sent.
+    Block(Refusal),
+}
+
+/// How a new message is stored under a hold: status, rule, rule detail, audit action and
+/// event detail.
+pub(crate) struct Intake<'a> {
+    pub status: MessageStatus,
+    pub rule: Option<&'a str>,
+    pub rule_detail: Option<&'a str>,
+    pub action: &'static str,
+    pub detail: Option<String>,
+}
+
+impl<'a> Intake<'a> {
+    pub(crate) fn of(hold: Option<&'a Hold>, not_before: DateTime<Utc>) -> Intake<'a> {
+        match hold {
+            None => Intake {
+                status: MessageStatus::Queued,
+                rule: None,
+                rule_detail: None,
+                action: "message.queued",
+                detail: None,
+            },
+            Some(Hold::Wait(rule)) => Intake {
+                status: MessageStatus::Queued,
+                rule: Some(rule),
+                rule_detail: None,
+                action: "message.queued",
+                detail: Some(format!("{rule}; waits until {not_before}")),
+            },
+            Some(Hold::Block(r)) => Intake {
+                status: MessageStatus::Blocked,
+                rule: Some(&r.rule),
+                rule_detail: Some(&r.detail),
+                action: "message.blocked",
+                detail: Some(format!("{}: {}", r.rule, r.detail)),
+            },
+        }
+    }
+}
+
 /// A stored message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
@@ -307,14 +355,15 @@ impl Receipt {
 
 /// The outbox's storage, a supertrait of `Store`.
 pub trait OutboxStore {
-    /// Queues a message, or stores it blocked with `refusal` (never to be sent); audited
-    /// as `message.queued` or `message.blocked`. A known idempotency key returns the
-    /// first message. `NotFound` if the account is not the creditor's.
+    /// Queues a message (with the rule it waits under, if any), or stores it blocked
+    /// (never to be sent); audited as `message.queued` or `message.blocked`. A known
+    /// idempotency key returns the first message. `NotFound` if the account is not the
+    /// creditor's.
     fn enqueue_message(
         &self,
         creditor: CreditorId,
         new: &NewMessage,
-        refusal: Option<&Refusal>,
+        hold: Option<&Hold>,
         now: DateTime<Utc>,
         actor: &Actor,
     ) -> StoreResult<Message>;

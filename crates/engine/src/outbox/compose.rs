@@ -14,8 +14,8 @@ use sepakat_domain::template::{Catalogue, MessageContext, MissingValue, Salutati
 use sepakat_domain::{Dpd, Guard, PromiseStatus};
 use sepakat_store::gate::ContactFacts;
 use sepakat_store::{
-    AccountDetail, Actor, Creditor, Message, NewMessage, Recipient, Refusal, Store, StoreError,
-    UserId,
+    AccountDetail, Actor, Creditor, Hold, Message, NewMessage, Recipient, Refusal, Store,
+    StoreError, UserId,
 };
 
 /// What the message says.
@@ -149,8 +149,8 @@ impl Composer<'_> {
             user: request.user,
             not_before: now,
         };
-        let refusal = match self.guard_refusal(&new) {
-            Some(r) => Some(r),
+        let hold = match self.guard_refusal(&new) {
+            Some(r) => Some(Hold::Block(r)),
             None => {
                 let facts = ContactFacts::load(self.store, self.creditor.id, a, now)?;
                 let d =
@@ -159,18 +159,18 @@ impl Composer<'_> {
                     (true, _) => None,
                     (false, Some(next)) => {
                         new.not_before = next;
-                        None
+                        Some(Hold::Wait(d.rule.code().to_string()))
                     }
-                    (false, None) => Some(Refusal {
+                    (false, None) => Some(Hold::Block(Refusal {
                         rule: d.rule.code().to_string(),
                         detail: d.rule.basis().to_string(),
-                    }),
+                    })),
                 }
             }
         };
         Ok(self
             .store
-            .enqueue_message(self.creditor.id, &new, refusal.as_ref(), now, actor)?)
+            .enqueue_message(self.creditor.id, &new, hold.as_ref(), now, actor)?)
     }
 
     fn recipient(&self, request: &Request) -> Result<Recipient, ComposeError> {

@@ -199,6 +199,10 @@ fn a_template_email_is_rendered_sent_once_and_counted_against_the_cap() {
     );
     assert_eq!(second.status, MessageStatus::Queued);
     assert_eq!(
+        second.refusal.as_ref().map(|r| r.rule.as_str()),
+        Some("daily_cap")
+    );
+    assert_eq!(
         second.data.not_before,
         Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0)
             .single()
@@ -298,6 +302,10 @@ fn a_message_outside_the_window_waits_for_the_next_allowed_time_then_goes() {
         .single()
         .expect("08.00 WIB");
     assert_eq!((m.status, m.data.not_before), (MessageStatus::Queued, next));
+    assert_eq!(
+        m.refusal.as_ref().map(|r| r.rule.as_str()),
+        Some("outside_hours")
+    );
     assert_eq!(d.dispatch(&a, &OutboxSettings::default()).leased, 0);
     d.clock.set(next);
     assert_eq!(d.dispatch(&a, &OutboxSettings::default()).sent, 1);

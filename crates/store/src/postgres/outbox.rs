@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::codec::{corrupt, get, get_u32};
 use super::{audit, db_err, PostgresStore};
-use crate::outbox::{check_new_message, check_settle, decode_recipient, receipt_status};
+use crate::outbox::{check_new_message, check_settle, decode_recipient, receipt_status, Intake};
 use crate::*;
 
 const COLUMNS: &str = "id, creditor_id, account_id, channel, party, recipient, template_key,
@@ -134,11 +134,12 @@ impl OutboxStore for PostgresStore {
         &self,
         creditor: CreditorId,
         new: &NewMessage,
-        refusal: Option<&Refusal>,
+        hold: Option<&Hold>,
         now: DateTime<Utc>,
         actor: &Actor,
     ) -> StoreResult<Message> {
         check_new_message(new)?;
+        let intake = Intake::of(hold, new.not_before);
         let context = "queuing a message";
         let mut client = self.conn()?;
         let mut tx = client.transaction().map_err(db_err(context))?;
@@ -148,11 +149,6 @@ impl OutboxStore for PostgresStore {
         )
         .map_err(db_err(context))?
         .ok_or_else(|| StoreError::NotFound(format!("account {}", new.account)))?;
-        let status = if refusal.is_some() {
-            MessageStatus::Blocked
-        } else {
-            MessageStatus::Queued
-        };
         let inserted = tx
             .query_opt(
                 "INSERT INTO messages (creditor_id, account_id, channel, party, recipient,
@@ -172,9 +168,9 @@ impl OutboxStore for PostgresStore {
                     &new.body,
                     &new.idempotency_key,
                     &new.user.map(|u| u.0),
-                    &status.code(),
-                    &refusal.map(|r| r.rule.as_str()),
-                    &refusal.map(|r| r.detail.as_str()),
+                    &intake.status.code(),
+                    &intake.rule,
+                    &intake.rule_detail,
                     &new.not_before,
                     &now,
                 ],
@@ -183,11 +179,14 @@ impl OutboxStore for PostgresStore {
         let m = match inserted {
             Some(row) => {
                 let m = reload(&mut tx, MessageId(get(&row, "id")?))?;
-                let (action, detail) = match refusal {
-                    Some(r) => ("message.blocked", Some(format!("{}: {}", r.rule, r.detail))),
-                    None => ("message.queued", None),
-                };
-                record_change(&mut tx, &m, action, detail.as_deref(), now, actor)?;
+                record_change(
+                    &mut tx,
+                    &m,
+                    intake.action,
+                    intake.detail.as_deref(),
+                    now,
+                    actor,
+                )?;
                 m
             }
             None => {

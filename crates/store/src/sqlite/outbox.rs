@@ -12,7 +12,7 @@ use serde_json::json;
 use super::audit;
 use super::codec::{corrupt, instant, to_instant};
 use super::SqliteStore;
-use crate::outbox::{check_new_message, check_settle, decode_recipient, receipt_status};
+use crate::outbox::{check_new_message, check_settle, decode_recipient, receipt_status, Intake};
 use crate::*;
 
 const COLUMNS: &str = "id, creditor_id, account_id, channel, party, recipient, template_key,
@@ -147,11 +147,12 @@ impl OutboxStore for SqliteStore {
         &self,
         creditor: CreditorId,
         new: &NewMessage,
-        refusal: Option<&Refusal>,
+        hold: Option<&Hold>,
         now: DateTime<Utc>,
         actor: &Actor,
     ) -> StoreResult<Message> {
         check_new_message(new)?;
+        let intake = Intake::of(hold, new.not_before);
         self.write(|tx| {
             let known: Option<i64> = tx
                 .prepare_cached(
@@ -166,11 +167,6 @@ impl OutboxStore for SqliteStore {
                 .query_row(params![new.account.0, creditor.0], |_| Ok(()))
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("account {}", new.account)))?;
-            let status = if refusal.is_some() {
-                MessageStatus::Blocked
-            } else {
-                MessageStatus::Queued
-            };
             tx.prepare_cached(
                 "INSERT INTO messages (creditor_id, account_id, channel, party, recipient,
                      template_key, subject, body, idempotency_key, created_by, status, rule,
@@ -188,18 +184,14 @@ impl OutboxStore for SqliteStore {
                 new.body,
                 new.idempotency_key,
                 new.user.map(|u| u.0),
-                status.code(),
-                refusal.map(|r| &r.rule),
-                refusal.map(|r| &r.detail),
+                intake.status.code(),
+                intake.rule,
+                intake.rule_detail,
                 instant(new.not_before),
                 instant(now),
             ])?;
             let m = reload(tx, MessageId(tx.last_insert_rowid()))?;
-            let (action, detail) = match refusal {
-                Some(r) => ("message.blocked", Some(format!("{}: {}", r.rule, r.detail))),
-                None => ("message.queued", None),
-            };
-            record_change(tx, &m, action, detail.as_deref(), now, actor)?;
+            record_change(tx, &m, intake.action, intake.detail.as_deref(), now, actor)?;
             Ok(m)
         })
     }

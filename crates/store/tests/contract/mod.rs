@@ -134,6 +134,7 @@ macro_rules! contract_tests {
             a_repeated_key_queues_one_message_and_another_creditor_is_apart,
             bad_messages_are_refused_naming_the_field_and_store_nothing,
             a_blocked_message_keeps_its_rule_and_is_never_leased,
+            a_message_waiting_for_the_gate_keeps_its_rule_until_it_is_due,
             a_due_message_is_leased_to_one_dispatcher_until_its_lease_expires,
             a_send_is_recorded_before_and_after_the_provider_call,
             a_retry_or_a_wait_returns_the_message_to_the_queue_until_its_time,

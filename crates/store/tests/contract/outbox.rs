@@ -7,7 +7,7 @@
 use chrono::Duration;
 use sepakat_domain::compliance::{Channel, Party};
 use sepakat_store::{
-    AccountId, CreditorId, EntityRef, Message, MessageStatus, NewMessage, Receipt, Recipient,
+    AccountId, CreditorId, EntityRef, Hold, Message, MessageStatus, NewMessage, Receipt, Recipient,
     Refusal, Settle, Store, StoreError,
 };
 
@@ -139,7 +139,7 @@ pub fn a_blocked_message_keeps_its_rule_and_is_never_leased(store: &dyn Store) {
         .enqueue_message(
             c,
             &whatsapp(accounts[0], "k1", 0),
-            Some(&refusal),
+            Some(&Hold::Block(refusal.clone())),
             at(0),
             &cli(),
         )
@@ -415,6 +415,41 @@ pub fn receipts_move_a_message_once_by_provider_id_or_reference(store: &dyn Stor
     other.reference = Some(format!("sepakat-{}-{}", c.0, sent.id));
     other.channel = Channel::Sms;
     assert_eq!(store.record_receipt(&other, &cli()).expect("none"), None);
+}
+
+pub fn a_message_waiting_for_the_gate_keeps_its_rule_until_it_is_due(store: &dyn Store) {
+    let (c, accounts) = bank(store, "OBW", 1);
+    let hold = Hold::Wait("outside_hours".into());
+    let m = store
+        .enqueue_message(
+            c,
+            &whatsapp(accounts[0], "k1", 12),
+            Some(&hold),
+            at(0),
+            &cli(),
+        )
+        .expect("queued to wait");
+    assert_eq!(m.status, MessageStatus::Queued);
+    assert_eq!(
+        m.refusal.as_ref().map(|r| r.rule.as_str()),
+        Some("outside_hours")
+    );
+    assert!(store
+        .lease_messages("a", at(11), at(12), 10)
+        .expect("early")
+        .is_empty());
+    assert_eq!(
+        store
+            .lease_messages("a", at(12), at(13), 10)
+            .expect("due")
+            .len(),
+        1
+    );
+    let events = store.message_events(c, m.id).expect("events");
+    assert!(events[0]
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.starts_with("outside_hours; waits until")));
 }
 
 /// Concurrency: `threads` dispatchers (thread i on `stores[i % len]`) lease small batches
