@@ -65,6 +65,9 @@ pub enum Command {
     Model(ModelCommand),
     /// Payment options for one account from a JSON document (see docs/negotiation.md).
     Negotiate(NegotiateArgs),
+    /// The outbox: queue e-mail, WhatsApp and SMS messages, list them, dispatch them.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
 }
 
 /// `sepakat serve`.
@@ -208,6 +211,13 @@ pub enum BenchCommand {
     },
     /// Train both learners on a fixed, seeded 80 % of a CSV; prints test AUC, log-loss, time.
     Model(ModelDataArgs),
+    /// Compose one SMS per generated account through guard and gate into a fresh SQLite
+    /// outbox, then dispatch them to a sink; prints messages/s of each step.
+    Outbox {
+        /// Accounts to generate (over the four demo creditors).
+        #[arg(long, default_value_t = 2_000)]
+        accounts: u64,
+    },
 }
 
 /// `sepakat model …`.
@@ -385,6 +395,77 @@ pub enum LetterCommand {
         #[arg(long)]
         templates: Option<PathBuf>,
     },
+}
+
+/// `sepakat outbox …`.
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Send the due messages through the configured channels, every
+    /// `outbox.interval_seconds` until Ctrl-C, or one pass with --once.
+    Run {
+        /// Dispatch what is due now, then stop.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Queue one message through the message guard and the compliance gate (a blocked
+    /// text is stored blocked, never sent; exit status 1).
+    Send(Box<OutboxSendArgs>),
+    /// List a creditor's messages (recipients masked), oldest first.
+    List {
+        /// The creditor's code.
+        #[arg(long)]
+        creditor: String,
+        /// Only this account number.
+        #[arg(long)]
+        account: Option<String>,
+    },
+}
+
+/// `sepakat outbox send`.
+#[derive(Debug, Args)]
+pub struct OutboxSendArgs {
+    /// The creditor's code.
+    #[arg(long)]
+    pub creditor: String,
+    /// The account number.
+    #[arg(long)]
+    pub account: String,
+    /// email, whatsapp or sms.
+    #[arg(long)]
+    pub channel: String,
+    /// A template key (see `sepakat template check`).
+    #[arg(long, required_unless_present = "text", conflicts_with = "text")]
+    pub template: Option<String>,
+    /// Free text instead of a template.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// The subject of a free-text e-mail.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The address; default the debtor's own phone or e-mail.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Who receives it: debtor, emergency_contact, family, employer, guarantor.
+    #[arg(long, default_value = "debtor")]
+    pub party: String,
+    /// Idempotency key; default derived from account, channel, recipient, text and day.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// The payment link for `{{tautan_pembayaran}}`.
+    #[arg(long)]
+    pub payment_link: Option<String>,
+    /// The official contact for `{{kontak_resmi}}`.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// The collector's name for `{{petugas}}`.
+    #[arg(long)]
+    pub collector: Option<String>,
+    /// Days from today for `{{batas_waktu}}`.
+    #[arg(long)]
+    pub deadline_days: Option<u32>,
+    /// A templates TOML file; the shipped set when absent.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 /// `sepakat creditor …`.

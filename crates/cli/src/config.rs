@@ -17,6 +17,7 @@ use sepakat_domain::negotiation::wire::PolicyInput;
 use sepakat_domain::negotiation::NegotiationPolicy;
 use sepakat_domain::{AllocationOrder, BucketSet, Guard, Rupiah};
 use sepakat_engine::negotiation::{DEFAULT_MAX_MISSES, DEFAULT_OFFER_DAYS};
+use sepakat_engine::outbox::{OutboxSettings, SmsSettings, SmtpSettings, WhatsappSettings};
 
 /// The whole configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,6 +39,14 @@ pub struct Config {
     pub negotiation: NegotiationConfig,
     /// The nightly run.
     pub run: RunConfig,
+    /// The outbox's dispatcher (see docs/outbox.md).
+    pub outbox: OutboxSettings,
+    /// E-mail over SMTP; off while `host` is empty.
+    pub smtp: SmtpSettings,
+    /// WhatsApp Business Cloud API; off while `phone_number_id` is empty.
+    pub whatsapp: WhatsappSettings,
+    /// An SMS HTTP gateway; off while `url` is empty.
+    pub sms: SmsSettings,
     /// Logging.
     pub log: LogConfig,
 }
@@ -216,6 +225,10 @@ impl Default for Config {
             guard: GuardConfig {
                 lexicon_file: String::new(),
             },
+            outbox: OutboxSettings::default(),
+            smtp: SmtpSettings::default(),
+            whatsapp: WhatsappSettings::default(),
+            sms: SmsSettings::default(),
             log: LogConfig {
                 filter: "info".into(),
             },

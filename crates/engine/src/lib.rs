@@ -6,10 +6,12 @@
 
 pub mod bench;
 pub mod bench_offers;
+pub mod bench_outbox;
 pub mod demo;
 pub mod document;
 pub mod import;
 pub mod negotiation;
+pub mod outbox;
 pub mod progress;
 pub mod run;
 

@@ -6,8 +6,11 @@ mod engine {
     pub mod examples;
     pub mod files;
     pub mod negotiation;
+    pub mod outbox;
+    pub mod outbox_adapters;
     pub mod payments;
     pub mod run;
+    pub mod stand_in;
     pub mod support;
     pub mod xlsx;
 }

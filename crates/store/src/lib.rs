@@ -7,8 +7,10 @@
 
 pub mod collection;
 pub mod debtor_contact;
+pub mod gate;
 pub mod model;
 pub mod negotiation;
+pub mod outbox;
 pub mod postgres;
 pub mod reversal;
 pub mod run;
@@ -24,6 +26,7 @@ pub use collection::*;
 pub use debtor_contact::*;
 pub use model::*;
 pub use negotiation::*;
+pub use outbox::*;
 pub use reversal::*;
 pub use run::*;
 pub use workbench::*;
@@ -85,6 +88,7 @@ pub trait Store:
     + NegotiationStore
     + ReversalStore
     + DebtorContactStore
+    + OutboxStore
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -57,6 +57,7 @@ macro_rules! coded_status {
         }
     };
 }
+pub(crate) use coded_status;
 
 coded_status! {
     /// Where an offer stands.

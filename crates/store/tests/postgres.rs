@@ -171,6 +171,13 @@ fn two_collectors_racing_for_one_account_have_exactly_one_winner() {
 }
 
 #[test]
+fn dispatchers_on_two_connections_never_send_a_message_twice() {
+    let Some(f) = fixture() else { return };
+    let second = PostgresStore::connect_with_schema(&f.url, &f.schema).expect("connect");
+    contract::concurrent_dispatchers_never_send_a_message_twice(&[&f.store, &second], 6, 90);
+}
+
+#[test]
 fn schema_names_that_are_not_plain_identifiers_are_refused() {
     let Ok(url) = std::env::var(URL_VAR) else {
         eprintln!("skipped: set {URL_VAR}");

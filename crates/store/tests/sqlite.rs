@@ -133,6 +133,16 @@ mod sqlite_only {
     }
 
     #[test]
+    fn dispatchers_on_one_file_never_send_a_message_twice() {
+        let (_dir, first, second) = two_stores_on_one_file();
+        crate::contract::concurrent_dispatchers_never_send_a_message_twice(
+            &[&first, &second],
+            4,
+            60,
+        );
+    }
+
+    #[test]
     fn unopenable_path_is_an_error_not_a_panic() {
         let opened = SqliteStore::open("/nonexistent-dir/for/sure/x.db");
         assert!(opened.is_err());

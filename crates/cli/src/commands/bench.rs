@@ -45,6 +45,16 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             as_of,
         } => bench_run(config, url_flag, accounts, dir, strategy, as_of)?,
         BenchCommand::Model(args) => super::model::bench(&args)?,
+        BenchCommand::Outbox { accounts } => {
+            let tmp = tempfile::tempdir().context("creating a temporary directory")?;
+            let url = format!("sqlite://{}", tmp.path().join("bench-outbox.db").display());
+            let store = sepakat_store::open(&url).context("opening the benchmark database")?;
+            store
+                .migrate()
+                .context("migrating the benchmark database")?;
+            let report = sepakat_engine::bench_outbox::bench_outbox(store.as_ref(), accounts)?;
+            println!("{report}");
+        }
         BenchCommand::Offers { accounts, seed } => {
             let report = sepakat_engine::bench_offers::bench_offers(accounts, seed)?;
             println!("{report}");

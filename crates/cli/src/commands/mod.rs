@@ -11,6 +11,7 @@ mod letter;
 mod migrate;
 mod model;
 mod negotiate;
+mod outbox;
 mod run;
 mod schedule;
 mod serve;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(cmd) => user::run(&config, cmd),
         Command::Model(cmd) => model::run(cmd),
         Command::Negotiate(args) => negotiate::run(args),
+        Command::Outbox(cmd) => outbox::run(&config, cmd),
     }
 }
 

@@ -63,6 +63,8 @@ pub fn serve_store(
         super::run::strategy(config, None)?;
     }
     let nightly_config = config.clone();
+    let outbox = super::outbox::Job::from_config(config, Arc::clone(&store))?
+        .filter(super::outbox::Job::background);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -77,13 +79,19 @@ pub fn serve_store(
                 Arc::clone(&store),
             ));
         }
+        if let Some(job) = outbox {
+            // Dropped with the runtime when serving ends; a round cut short is safe
+            // (its messages come back from their leases).
+            tokio::spawn(Arc::new(job).every_interval());
+        }
         let state = AppState::new(store, Arc::new(SystemClock), web);
         sepakat_web::serve(listener, state, shutdown_signal()).await
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

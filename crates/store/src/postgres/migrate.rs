@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0005_negotiation.sql"),
     ),
     (
+        7,
+        "0007_outbox.sql",
+        include_str!("../../migrations/postgres/0007_outbox.sql"),
+    ),
+    (
         8,
         "0008_debtor_contacts.sql",
         include_str!("../../migrations/postgres/0008_debtor_contacts.sql"),

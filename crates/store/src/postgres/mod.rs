@@ -15,6 +15,7 @@ mod debtor_contact;
 mod import;
 mod migrate;
 mod negotiation;
+mod outbox;
 mod payment;
 mod payment_import;
 mod pool;

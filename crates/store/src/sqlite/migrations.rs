@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_negotiation.sql"),
     ),
     (
+        7,
+        "outbox",
+        include_str!("../../migrations/sqlite/0007_outbox.sql"),
+    ),
+    (
         8,
         "debtor_contacts",
         include_str!("../../migrations/sqlite/0008_debtor_contacts.sql"),

@@ -20,6 +20,7 @@ mod deferred_indexes;
 mod import;
 mod migrations;
 mod negotiation;
+mod outbox;
 mod payment;
 mod reversal;
 mod run;

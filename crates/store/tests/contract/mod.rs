@@ -13,6 +13,7 @@ pub mod fixtures;
 mod import;
 mod isolation;
 mod negotiation;
+pub mod outbox;
 mod payment;
 mod portfolio;
 mod reversal;
@@ -26,6 +27,7 @@ pub use debtor_contact::*;
 pub use import::*;
 pub use isolation::*;
 pub use negotiation::*;
+pub use outbox::*;
 pub use payment::*;
 pub use portfolio::*;
 pub use reversal::*;
@@ -136,6 +138,15 @@ macro_rules! contract_tests {
             another_creditors_offers_and_arrangements_are_not_found,
             tracking_writes_changes_once_and_a_default_returns_the_account_to_collection,
             a_tracking_verdict_must_cover_exactly_the_stored_instalments,
+            a_repeated_key_queues_one_message_and_another_creditor_is_apart,
+            bad_messages_are_refused_naming_the_field_and_store_nothing,
+            a_blocked_message_keeps_its_rule_and_is_never_leased,
+            a_message_waiting_for_the_gate_keeps_its_rule_until_it_is_due,
+            a_due_message_is_leased_to_one_dispatcher_until_its_lease_expires,
+            a_send_is_recorded_before_and_after_the_provider_call,
+            a_retry_or_a_wait_returns_the_message_to_the_queue_until_its_time,
+            a_send_interrupted_by_a_crash_comes_back_in_doubt,
+            receipts_move_a_message_once_by_provider_id_or_reference,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(

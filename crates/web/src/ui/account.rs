@@ -9,6 +9,7 @@ use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use sepakat_domain::ProductType;
+use sepakat_store::gate::ContactFacts;
 use sepakat_store::{AccountDetail, AccountListItem, AccountQuery, EntityRef, ReversalStatus};
 use serde::Deserialize;
 
@@ -211,10 +212,10 @@ pub(crate) async fn draw(
 ) -> Result<Html<String>, UiError> {
     let creditor = user.creditor.id;
     let id = account.id;
-    let debtor = account.debtor.id;
+    let detail = account.clone();
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, consents, claim, (offers, reversals, contacts)) = state
+    let (history, facts, claim, (offers, reversals, contacts)) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -241,10 +242,10 @@ pub(crate) async fn draw(
                     reversals.push((r, name));
                 }
             }
-            let contacts = s.debtor_contacts(creditor, debtor)?;
+            let contacts = s.debtor_contacts(creditor, detail.debtor.id)?;
             Ok((
                 history,
-                s.consents(creditor, debtor)?,
+                ContactFacts::load(s, creditor, &detail, now)?,
                 claim,
                 (offers, reversals, contacts),
             ))
@@ -258,7 +259,7 @@ pub(crate) async fn draw(
     let loaded = Loaded {
         account,
         history,
-        consents,
+        facts,
         claim,
         offers,
         reversals,

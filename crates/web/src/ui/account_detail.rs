@@ -4,8 +4,8 @@
 //! every value formatted for the page.
 
 use askama::Template;
-use sepakat_domain::compliance::Consent;
 use sepakat_domain::{ScheduleMethod, Zone};
+use sepakat_store::gate::ContactFacts;
 use sepakat_store::{
     AccountDetail, AuditEntry, Claim, DebtorContact, Payment, ReversalRequest, StoredOffer,
 };
@@ -27,8 +27,8 @@ pub struct Loaded {
     pub account: AccountDetail,
     /// Its history.
     pub history: History,
-    /// The debtor's consents.
-    pub consents: Vec<Consent>,
+    /// What the compliance gate is told about the account now.
+    pub facts: ContactFacts,
     /// The live claim on the account, with the holder's name.
     pub claim: Option<(Claim, String)>,
     /// The account's offers, oldest first.
@@ -151,7 +151,7 @@ impl DetailPage {
         let Loaded {
             account: a,
             history,
-            consents,
+            facts,
             claim,
             offers,
             reversals,
@@ -234,20 +234,20 @@ impl DetailPage {
             Some("kontak-lain") => Some(w.contact_added),
             _ => None,
         };
-        let interactions = history.interactions.clone();
         let promises = history.promises.clone();
         let pauses = history.pauses.clone();
+        let interactions = history.interactions.clone();
         let work = Workspace::new(
             lang,
             &state.config().gate,
             state.now(),
             Inputs {
                 account: &a,
-                interactions: &interactions,
                 promises: &promises,
                 pauses: &pauses,
-                consents: &consents,
+                interactions: &interactions,
                 contacts: &contacts,
+                facts: &facts,
                 timeline: timeline::build(history),
                 collector: &user.user.full_name,
                 creditor: &user.creditor.name,

@@ -3,7 +3,7 @@
 //! the contact form, and the account's one timeline.
 
 use chrono::{DateTime, Utc};
-use sepakat_domain::compliance::{Channel, Consent, Gate, Party};
+use sepakat_domain::compliance::{Channel, Gate, Party};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::negotiation::Playbook;
 use sepakat_domain::script::{CallScript, RenderedStep};
@@ -14,7 +14,7 @@ use sepakat_store::{AccountDetail, DebtorContact, Interaction, Pause, StoredProm
 use crate::format;
 use crate::i18n::{Lang, Named};
 use crate::timeline::{Entry, Event};
-use crate::work::gate::{active_pause, ContactFacts};
+use sepakat_store::gate::{active_pause, ContactFacts};
 
 /// A choice of a form's select.
 pub struct Choice {
@@ -140,16 +140,16 @@ pub struct Workspace {
 pub struct Inputs<'a> {
     /// The account.
     pub account: &'a AccountDetail,
-    /// Its interactions.
-    pub interactions: &'a [Interaction],
     /// Its promises.
     pub promises: &'a [StoredPromise],
     /// Its pauses.
     pub pauses: &'a [Pause],
-    /// The debtor's consents.
-    pub consents: &'a [Consent],
+    /// Its interactions (the verification status).
+    pub interactions: &'a [Interaction],
     /// The debtor's other contacts.
     pub contacts: &'a [DebtorContact],
+    /// What the compliance gate is told about the account now.
+    pub facts: &'a ContactFacts,
     /// The merged timeline.
     pub timeline: Vec<Entry>,
     /// The signed-in collector's name (for the script).
@@ -174,12 +174,7 @@ impl Workspace {
         let zone = a.debtor.data.province.zone();
         let local_today = zone.local(now).date();
         let pause = active_pause(inputs.pauses, local_today);
-        let facts = ContactFacts {
-            zone,
-            paused: pause.is_some(),
-            consents: inputs.consents,
-            interactions: inputs.interactions,
-        };
+        let facts = inputs.facts;
         let gate_rows = GATED
             .iter()
             .map(|&channel| {

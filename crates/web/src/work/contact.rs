@@ -19,9 +19,9 @@ use sepakat_store::{
 };
 
 use super::error::{Problem, WorkError};
-use super::gate::{active_pause, ContactFacts};
 use super::{check_holder, Worker};
 use crate::AppState;
+use sepakat_store::gate::{active_pause, ContactFacts};
 
 /// The longest note kept with a contact.
 pub const MAX_NOTES: usize = 2000;
@@ -97,13 +97,7 @@ fn write(
             });
         }
         if input.direction == Direction::Outbound {
-            let consents = s.consents(creditor, account.debtor.id)?;
-            let facts = ContactFacts {
-                zone,
-                paused: false,
-                consents: &consents,
-                interactions: &interactions,
-            };
+            let facts = ContactFacts::load(s, creditor, account, now)?;
             let d = facts.decide(gate, input.channel, input.party, now);
             if !d.allowed {
                 return Err(WorkError::Refused {
@@ -188,13 +182,7 @@ fn check_fields(
         if at <= now {
             return Err(invalid("call_back_at", Problem::TimeInPast));
         }
-        let facts = ContactFacts {
-            zone,
-            paused: false,
-            consents: &[],
-            interactions: &[],
-        };
-        let d = facts.decide(gate, Channel::Call, input.party, at);
+        let d = ContactFacts::none(zone).decide(gate, Channel::Call, input.party, at);
         if !d.allowed {
             return Err(invalid(
                 "call_back_at",

@@ -6,7 +6,6 @@ pub mod claim;
 pub mod contact;
 pub mod debtor;
 pub mod error;
-pub mod gate;
 pub mod negotiation;
 pub mod payment;
 pub mod team;
