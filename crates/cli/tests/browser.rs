@@ -226,6 +226,64 @@ fn a_payment_keeps_the_promise_and_a_supervisor_reassigns_the_account() {
 }
 
 #[test]
+fn an_abusive_message_is_blocked_as_typed_and_the_polite_rewrite_is_queued() {
+    if !browser_available() {
+        return;
+    }
+    let server = demo_server::start(2000);
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver);
+    browser.goto(&format!("{}/login", server.base_url));
+    browser.find("#username").type_text("kolektor");
+    browser.find("#password").type_text(demo_server::PASSWORD);
+    browser.find("button[type=submit]").click();
+    browser.source_with("Daftar kerja hari ini");
+    browser.find("#next-account").click();
+    browser.source_with("Kirim pesan ke debitur");
+
+    browser
+        .find("#message-text")
+        .type_text("Woi bayar utangmu anjing, atau kami datangi rumahmu dan sebarkan ke tetangga");
+    let marker = "<p class=\"alert\">Pesan ini tidak boleh dikirim:</p>";
+    let blocked = browser.source_with(marker);
+    assert!(
+        blocked.contains(marker),
+        "the guard did not block as the text was typed"
+    );
+    let result = between(&blocked, "id=\"guard-result\"", "</div>").unwrap_or_default();
+    assert!(
+        result.contains("<li"),
+        "the guard names no finding: {result}"
+    );
+    browser.screenshot("message-blocked");
+
+    let text = browser.find("#message-text");
+    text.clear();
+    text.type_text(
+        "Selamat siang Bapak/Ibu, kami mengingatkan tagihan yang telah jatuh tempo. \
+         Mohon kabari kami rencana pembayarannya. Terima kasih.",
+    );
+    let marker = "<p class=\"ok\">Bahasa pesan sesuai.</p>";
+    let fine = browser.source_with(marker);
+    assert!(fine.contains(marker), "the polite text is not cleared");
+    browser.find("#send-message").click();
+    let queued = browser.source_with("Pesan masuk antrean.");
+    assert!(
+        queued.contains("Pesan masuk antrean."),
+        "the message was not queued"
+    );
+    assert!(
+        queued.contains("Dalam antrean"),
+        "no queued message on the account"
+    );
+    assert!(
+        queued.contains("paling cepat"),
+        "no next allowed time shown"
+    );
+    browser.screenshot("message-queued");
+}
+
+#[test]
 fn collector_offers_beyond_authority_supervisor_approves_and_the_agreement_pdf_holds_the_amounts() {
     if !browser_available() {
         return;

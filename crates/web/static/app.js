@@ -26,3 +26,56 @@ document.addEventListener("change", function (e) {
     d.open = code !== "" && reasons.indexOf(code) >= 0;
   });
 });
+
+// The message guard as the collector types: the text is checked after a short pause and
+// the findings (rule, words, how to rewrite) are shown; a blocked text cannot be queued.
+(function () {
+  var text = document.getElementById("message-text");
+  var out = document.getElementById("guard-result");
+  if (!text || !out) return;
+  var form = text.form;
+  var button = document.getElementById("send-message");
+  var timer = null;
+  function show(view) {
+    out.textContent = "";
+    if (view.blocked) {
+      var p = document.createElement("p");
+      p.className = "alert";
+      p.textContent = out.getAttribute("data-blocked");
+      out.appendChild(p);
+    } else if (view.findings.length === 0 && text.value.trim() !== "") {
+      var ok = document.createElement("p");
+      ok.className = "ok";
+      ok.textContent = out.getAttribute("data-ok");
+      out.appendChild(ok);
+    }
+    if (view.findings.length > 0) {
+      var ul = document.createElement("ul");
+      ul.className = "findings";
+      view.findings.forEach(function (f) {
+        var li = document.createElement("li");
+        li.className = f.severity;
+        var b = document.createElement("strong");
+        b.textContent = f.name;
+        li.appendChild(b);
+        li.appendChild(document.createTextNode(": «" + f.words + "» — " + f.advice));
+        ul.appendChild(li);
+      });
+      out.appendChild(ul);
+    }
+    if (button) button.disabled = view.blocked;
+  }
+  function check() {
+    var body = new URLSearchParams();
+    body.set("csrf_token", form.elements["csrf_token"].value);
+    body.set("text", text.value);
+    fetch(text.getAttribute("data-guard"), { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (view) { if (view) show(view); })
+      .catch(function () {});
+  }
+  text.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(check, 300);
+  });
+})();

@@ -199,6 +199,14 @@ impl Element<'_> {
         );
     }
 
+    /// Empties an input or textarea.
+    pub fn clear(&self) {
+        post(
+            &format!("{}/element/{}/clear", self.browser.session, self.id),
+            json!({}),
+        );
+    }
+
     /// Clicks the element (and waits for any navigation it starts).
     pub fn click(&self) {
         post(

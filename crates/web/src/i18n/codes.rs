@@ -6,7 +6,7 @@ use sepakat_domain::compliance::{Channel, Party, Rule};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::strategy::Action;
 use sepakat_domain::PromiseStatus;
-use sepakat_store::{ArrangementStatus, InstalmentStatus, OfferStatus};
+use sepakat_store::{ArrangementStatus, InstalmentStatus, MessageStatus, OfferStatus};
 
 use super::Lang;
 
@@ -54,6 +54,15 @@ named!(OfferStatus {
     Rejected => "Ditolak", "Rejected";
     Accepted => "Diterima debitur", "Accepted by the debtor";
     Expired => "Kedaluwarsa", "Expired";
+});
+
+named!(MessageStatus {
+    Queued => "Dalam antrean", "Queued";
+    Sending => "Sedang dikirim", "Sending";
+    Sent => "Terkirim", "Sent";
+    Delivered => "Diterima", "Delivered";
+    Failed => "Gagal", "Failed";
+    Blocked => "Diblokir", "Blocked";
 });
 
 named!(ArrangementStatus {
@@ -237,6 +246,22 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Arrangement instalment pending",
     ),
     ("letter.printed", "Surat dicetak", "Letter printed"),
+    ("message.queued", "Pesan masuk antrean", "Message queued"),
+    (
+        "message.deferred",
+        "Pesan menunggu waktu yang diizinkan",
+        "Message waits for an allowed time",
+    ),
+    ("message.blocked", "Pesan diblokir", "Message blocked"),
+    ("message.sending", "Pesan sedang dikirim", "Message sending"),
+    ("message.sent", "Pesan terkirim", "Message sent"),
+    ("message.delivered", "Pesan diterima", "Message delivered"),
+    ("message.failed", "Pesan gagal", "Message failed"),
+    (
+        "message.retry",
+        "Pesan akan dicoba lagi",
+        "Message will be retried",
+    ),
     (
         "reversal.requested",
         "Pembatalan pembayaran diajukan",

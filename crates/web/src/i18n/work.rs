@@ -179,6 +179,28 @@ words! {
     reversed_saved: "Pembayaran dibatalkan.", "Payment reversed.";
     /// Reversal waits for approval.
     reversal_requested: "Pembatalan diajukan dan menunggu persetujuan pejabat lain.", "Reversal requested; it waits for another officer's approval.";
+    /// The message card.
+    message_title: "Kirim pesan ke debitur", "Message the debtor";
+    /// Field.
+    message_text: "Isi pesan", "Message";
+    /// Field.
+    message_subject: "Subjek (email)", "Subject (e-mail)";
+    /// Button.
+    message_send: "Masukkan ke antrean", "Queue the message";
+    /// Hint under the text.
+    message_hint: "Setiap pesan diperiksa: santun, benar, tanpa ancaman. Pesan dikirim pada waktu yang diizinkan.", "Every message is checked: polite, true, no threats. It goes at an allowed time.";
+    /// Guard result: fine.
+    guard_ok: "Bahasa pesan sesuai.", "The wording is fine.";
+    /// Guard result: blocked.
+    guard_blocked: "Pesan ini tidak boleh dikirim:", "This message may not be sent:";
+    /// Notice.
+    message_queued: "Pesan masuk antrean.", "The message is queued.";
+    /// Refusal of a blocked message.
+    message_blocked: "Pesan diblokir dan tidak akan dikirim. Tulis ulang dengan santun:", "The message is blocked and will not be sent. Rewrite it politely:";
+    /// The messages list.
+    messages_title: "Pesan", "Messages";
+    /// Earliest send time.
+    not_before: "paling cepat", "not before";
     /// Nav and title: the nightly run's reports.
     nav_runs: "Proses harian", "Nightly runs";
     /// Title.

@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::session::CurrentUser;
 use crate::standing::Standing;
 use crate::timeline::History;
-use crate::ui::account_detail::{DetailPage, Loaded};
+use crate::ui::account_detail::{DetailPage, Loaded, MessageDraft};
 use crate::ui::error::UiError;
 use crate::ui::page::{render, Page};
 use crate::AppState;
@@ -210,12 +210,25 @@ pub(crate) async fn draw(
     notice: &Notice,
     form_errors: Vec<String>,
 ) -> Result<Html<String>, UiError> {
+    draw_with(state, lang, user, account, notice, form_errors, None).await
+}
+
+/// `draw`, with the message form filled with a draft the guard refused.
+pub(crate) async fn draw_with(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    account: AccountDetail,
+    notice: &Notice,
+    form_errors: Vec<String>,
+    draft: Option<MessageDraft>,
+) -> Result<Html<String>, UiError> {
     let creditor = user.creditor.id;
     let id = account.id;
     let detail = account.clone();
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, facts, claim, (offers, reversals, contacts)) = state
+    let (history, facts, claim, (offers, reversals, contacts, messages)) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -243,11 +256,12 @@ pub(crate) async fn draw(
                 }
             }
             let contacts = s.debtor_contacts(creditor, detail.debtor.id)?;
+            let messages = s.messages(creditor, Some(id))?;
             Ok((
                 history,
                 ContactFacts::load(s, creditor, &detail, now)?,
                 claim,
-                (offers, reversals, contacts),
+                (offers, reversals, contacts, messages),
             ))
         })
         .await?;
@@ -264,9 +278,11 @@ pub(crate) async fn draw(
         offers,
         reversals,
         contacts,
+        messages,
         reads_audit,
     };
     let mut view = DetailPage::new(page, state, user, loaded, notice);
     view.form_errors = form_errors;
+    view.draft = draft;
     render(&view)
 }

@@ -7,7 +7,8 @@ use askama::Template;
 use sepakat_domain::{ScheduleMethod, Zone};
 use sepakat_store::gate::ContactFacts;
 use sepakat_store::{
-    AccountDetail, AuditEntry, Claim, DebtorContact, Payment, ReversalRequest, StoredOffer,
+    AccountDetail, AuditEntry, Claim, DebtorContact, Message, MessageStatus, Payment,
+    ReversalRequest, StoredOffer,
 };
 
 use crate::format;
@@ -37,6 +38,8 @@ pub struct Loaded {
     pub reversals: Vec<(ReversalRequest, String)>,
     /// The debtor's other contacts.
     pub contacts: Vec<DebtorContact>,
+    /// The account's messages, oldest first.
+    pub messages: Vec<Message>,
     /// Whether the user reads the audit trail (the audit table is shown).
     pub reads_audit: bool,
 }
@@ -87,6 +90,68 @@ pub struct DetailPage {
     offers: Vec<OfferRow>,
     /// Reversals waiting for a second person.
     reversals: Vec<ReversalRow>,
+    /// The account's latest messages, newest first.
+    messages: Vec<MessageRow>,
+    /// The channels of the message form.
+    message_channels: Vec<(&'static str, &'static str)>,
+    /// A draft the guard refused, re-shown for rewriting.
+    pub(crate) draft: Option<MessageDraft>,
+}
+
+/// A message the guard refused, with what it found.
+pub struct MessageDraft {
+    /// The channel code.
+    pub channel: String,
+    /// The subject.
+    pub subject: String,
+    /// The text.
+    pub text: String,
+    /// The guard's findings.
+    pub guard: crate::ui::message::GuardView,
+}
+
+impl MessageDraft {
+    /// Whether the draft was for the channel `code`.
+    pub fn is(&self, code: &str) -> bool {
+        self.channel == code
+    }
+}
+
+/// One message of the account.
+struct MessageRow {
+    channel: &'static str,
+    status: &'static str,
+    css: &'static str,
+    when: String,
+    text: String,
+    rule: String,
+}
+
+impl MessageRow {
+    fn new(lang: Lang, m: &Message, zone: Zone) -> MessageRow {
+        let w = lang.work();
+        let when = match m.status {
+            MessageStatus::Queued => format!(
+                "{} {}",
+                w.not_before,
+                format::date_time(lang, m.data.not_before, zone)
+            ),
+            _ => format::date_time(lang, m.updated_at, zone),
+        };
+        let text: String = m.data.body.chars().take(120).collect();
+        MessageRow {
+            channel: lang.name(m.data.channel),
+            status: lang.name(m.status),
+            css: m.status.code(),
+            when,
+            text,
+            rule: m
+                .refusal
+                .as_ref()
+                .map(|r| format!("{} {}", r.rule, r.detail))
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// A pending reversal request.
@@ -156,6 +221,7 @@ impl DetailPage {
             offers,
             reversals,
             contacts,
+            messages,
             reads_audit,
         } = loaded;
         let lang = page.lang;
@@ -232,6 +298,7 @@ impl DetailPage {
             Some("batal-diajukan") => Some(w.reversal_requested),
             Some("batal-ditolak") => Some(w.reversal_rejected),
             Some("kontak-lain") => Some(w.contact_added),
+            Some("pesan") => Some(w.message_queued),
             _ => None,
         };
         let promises = history.promises.clone();
@@ -274,6 +341,17 @@ impl DetailPage {
             }),
             csrf_token: user.csrf_token.clone(),
             payment_channels: crate::api::accounts::CHANNELS,
+            messages: messages
+                .iter()
+                .rev()
+                .take(10)
+                .map(|m| MessageRow::new(lang, m, a.debtor.data.province.zone()))
+                .collect(),
+            message_channels: crate::work::message::CHANNELS
+                .iter()
+                .map(|c| (c.code(), lang.name(*c)))
+                .collect(),
+            draft: None,
             reversals: reversals
                 .into_iter()
                 .map(|(r, name)| ReversalRow {

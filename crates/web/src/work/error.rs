@@ -37,6 +37,8 @@ pub enum Problem {
     NotAWholeNumber(String),
     /// Not an Indonesian phone number.
     NotAPhone(String),
+    /// The debtor has no address on the channel.
+    NoAddress,
     /// Not a percentage (`20`, `12,5%`).
     NotAPercentage(String),
     /// Not a date (`YYYY-MM-DD`).
@@ -232,6 +234,8 @@ fn field_name(lang: Lang, field: &str) -> &'static str {
         "until" => w.pause_until,
         "reversal_reason" => w.reverse_reason,
         "decision_note" => w.decision_note,
+        "text" => w.message_text,
+        "subject" => w.message_subject,
         "contact_name" => w.contact_name,
         "contact_relation" => w.contact_relation,
         "contact_phone" => w.contact_phone,
@@ -292,6 +296,12 @@ fn problem_text(lang: Lang, problem: &Problem) -> String {
                 format!("\"{v}\" is not an Indonesian phone number (e.g. 0812 3456 7890)")
             }
         }
+        Problem::NoAddress => if id {
+            "debitur tidak punya alamat untuk saluran ini"
+        } else {
+            "the debtor has no address on this channel"
+        }
+        .to_string(),
         Problem::NotAPercentage(v) => {
             if id {
                 format!("\"{v}\" bukan persentase (contoh: 20 atau 12,5%)")

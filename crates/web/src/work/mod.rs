@@ -6,6 +6,7 @@ pub mod claim;
 pub mod contact;
 pub mod debtor;
 pub mod error;
+pub mod message;
 pub mod negotiation;
 pub mod payment;
 pub mod team;

@@ -487,3 +487,69 @@ fn other_contacts_are_recorded_masked_and_the_debtor_is_verified_by_a_right_part
     let page = c.get(&format!("/akun/{id}")).body;
     assert!(page.contains("Debitur terverifikasi pada kontak"), "{page}");
 }
+
+#[test]
+fn an_abusive_message_is_blocked_with_the_reason_and_a_polite_one_is_queued() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let id = app.id("A-001");
+    let c = app.logged_in("kolektor_a");
+    let token = c.csrf();
+    let check = |text: &str| {
+        let r = c.post_form("/pesan/periksa", &[("csrf_token", &token), ("text", text)]);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let rude = "Bayar sekarang anjing, atau kami sebarkan datamu ke keluargamu";
+    let verdict = check(rude);
+    assert_eq!(verdict["blocked"], true, "{verdict}");
+    assert!(!verdict["findings"].as_array().unwrap().is_empty());
+    let polite = "Selamat siang Ibu Siti, kami mengingatkan tagihan Ibu yang jatuh tempo. Mohon konfirmasi rencana pembayarannya. Terima kasih.";
+    assert_eq!(check(polite)["blocked"], false);
+
+    let send = |text: &str, key: &str| {
+        c.post_form(
+            &format!("/akun/{id}/pesan"),
+            &[
+                ("csrf_token", &token),
+                ("channel", "whatsapp"),
+                ("text", text),
+                ("idempotency_key", key),
+            ],
+        )
+    };
+    let blocked = send(rude, "m-1");
+    assert_eq!(blocked.status, 422, "{}", blocked.body);
+    assert!(blocked.body.contains("Pesan diblokir"), "{}", blocked.body);
+    assert!(
+        blocked.body.contains("Bayar sekarang anjing"),
+        "the draft is kept to rewrite"
+    );
+    let queued = send(polite, "m-2");
+    assert_eq!(queued.status, 303, "{}", queued.body);
+    let again = send(polite, "m-2");
+    assert_eq!(again.status, 303);
+    let messages = app
+        .store
+        .messages(app.a.id, Some(AccountId(id)))
+        .expect("messages");
+    assert_eq!(messages.len(), 2, "one blocked, one queued once");
+    assert_eq!(messages[0].status, sepakat_store::MessageStatus::Blocked);
+    assert_eq!(messages[1].status, sepakat_store::MessageStatus::Queued);
+    assert!(messages[1].data.not_before >= app.clock_now());
+    let page = c.get(&format!("/akun/{id}?ok=pesan")).body;
+    assert!(page.contains("Pesan masuk antrean."));
+    assert!(page.contains("Dalam antrean"), "{page}");
+    // Another creditor's account, and a blank text.
+    assert_eq!(
+        c.post_form(
+            &format!("/akun/{}/pesan", app.id("B-001")),
+            &[("csrf_token", &token), ("channel", "sms"), ("text", polite)],
+        )
+        .status,
+        404
+    );
+    let blank = send("  ", "m-3");
+    assert_eq!(blank.status, 422);
+    assert!(blank.body.contains("Isi pesan: wajib diisi"));
+}
