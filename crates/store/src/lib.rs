@@ -60,6 +60,11 @@ pub trait ImportSource<T> {
     fn reject(&mut self, row: u64, column: &str, message: String);
     /// Asked once after the last row: commit (true) or roll everything back (false).
     fn commit_wanted(&self) -> bool;
+    /// How many rows the source will give, when it knows before the first (a generator
+    /// does; a file does not): a store may then plan a bulk write from the first row.
+    fn rows_expected(&self) -> Option<u64> {
+        None
+    }
     /// The store tells how long a stage of its write took (for `sepakat bench`); sources
     /// that do not measure ignore it.
     fn timed(&mut self, _stage: WriteStage, _took: std::time::Duration) {}

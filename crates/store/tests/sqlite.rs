@@ -1,6 +1,8 @@
 //! The store contract run against SQLite (a fresh temporary database file per test), plus
-//! SQLite-specific checks: concurrent migration, the audit backstop and import speed.
+//! SQLite-specific checks: concurrent migration, the audit backstop, bulk loads (see
+//! `bulk`) and import speed.
 
+mod bulk;
 mod contract;
 
 use sepakat_store::sqlite::SqliteStore;

@@ -303,6 +303,10 @@ impl ImportSource<AccountUpsert> for DemoAccounts<'_> {
     fn commit_wanted(&self) -> bool {
         true
     }
+
+    fn rows_expected(&self) -> Option<u64> {
+        Some(self.count - self.next)
+    }
 }
 
 struct DemoPayments<'a> {

@@ -36,6 +36,7 @@ where
     T: Send,
     S: ImportSource<T> + Send,
 {
+    let rows_expected = source.rows_expected();
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<Vec<T>>(QUEUED_BATCHES);
         let producer = scope.spawn(move || {
@@ -67,6 +68,7 @@ where
             producer: Some(producer),
             source: None,
             held_rejects: Vec::new(),
+            rows_expected,
             times: PipelineTimes::default(),
         };
         let result = consume(&mut front);
@@ -88,6 +90,8 @@ struct Front<'scope, T, S: 'scope> {
     source: Option<&'scope mut S>,
     /// Store rejections made while the source was still busy validating.
     held_rejects: Vec<(u64, String, String)>,
+    /// What the source said before validation started.
+    rows_expected: Option<u64>,
     /// The validation thread's times (once it ended) and the store's waits.
     times: PipelineTimes,
 }
@@ -127,6 +131,10 @@ impl<'scope, T, S: ImportSource<T>> ImportSource<T> for Front<'scope, T, S> {
                 }
             }
         }
+    }
+
+    fn rows_expected(&self) -> Option<u64> {
+        self.rows_expected
     }
 
     fn reject(&mut self, row: u64, column: &str, message: String) {

@@ -10,7 +10,9 @@ use serde_json::json;
 
 use super::account_write::{creditor_has_portfolio, FreshLoad, Upserts};
 use super::audit;
-use super::deferred_indexes::{bulk_after, DeferredIndexes};
+use super::deferred_indexes::{
+    bulk_after, Deferrable, DeferredIndexes, SORTING_TEMP_STORE, USUAL_TEMP_STORE,
+};
 use super::payment;
 use crate::{
     AccountUpsert, Actor, CreditorId, EntityRef, ImportOutcome, ImportSource, NewAudit,
@@ -73,8 +75,30 @@ enum Writer<'c> {
     Upserts(Box<Upserts<'c>>),
 }
 
+/// The indexes a bulk write through `writer` may defer.
+fn deferrable(writer: &Writer<'_>) -> Deferrable {
+    match writer {
+        Writer::Fresh(_) => Deferrable::SecondaryAndDebtorKey,
+        Writer::Upserts(_) => Deferrable::Secondary,
+    }
+}
+
 /// Writes accounts with their debtors; counts inserts and updates.
 pub(crate) fn accounts(
+    conn: &mut Connection,
+    creditor: CreditorId,
+    actor: &Actor,
+    source: &mut dyn ImportSource<AccountUpsert>,
+) -> StoreResult<ImportOutcome> {
+    // `temp_store` cannot change inside a transaction, so it is set around it.
+    conn.pragma_update(None, "temp_store", SORTING_TEMP_STORE)?;
+    let written = write_accounts(conn, creditor, actor, source);
+    conn.pragma_update(None, "temp_store", USUAL_TEMP_STORE)?;
+    written
+}
+
+/// `accounts` in one transaction.
+fn write_accounts(
     conn: &mut Connection,
     creditor: CreditorId,
     actor: &Actor,
@@ -96,6 +120,15 @@ pub(crate) fn accounts(
             Writer::Fresh(Box::new(FreshLoad::new(&tx, creditor)?))
         };
         let mut pulled = 0u64;
+        // A first load that announces its size defers the indexes from the first row. (An
+        // upsert defers them only once it has written enough: a repeated file changes
+        // few rows, and a rebuild would cost more than it saves.)
+        let announced_bulk = source
+            .rows_expected()
+            .is_some_and(|rows| rows >= bulk_after);
+        if announced_bulk && matches!(writer, Writer::Fresh(_)) {
+            deferred = Some(DeferredIndexes::drop(&tx, deferrable(&writer))?);
+        }
         while let Some(row) = source.next_valid() {
             // Rows that rewrite what is there change no index: only writes count as bulk.
             let written = match &mut writer {
@@ -110,7 +143,7 @@ pub(crate) fn accounts(
                 }
             };
             if deferred.is_none() && written >= bulk_after {
-                deferred = Some(DeferredIndexes::drop_all(&tx)?);
+                deferred = Some(DeferredIndexes::drop(&tx, deferrable(&writer))?);
             }
         }
         (outcome.inserted, outcome.updated) = match writer {

@@ -4,6 +4,10 @@
 //! `BEGIN IMMEDIATE` takes the write lock before checking whether a migration is applied,
 //! so two processes migrating the same file at once apply each migration exactly once.
 //! An applied migration is never edited; a change is a new file.
+//!
+//! Foreign keys are off while migrations run, so a migration may rebuild a table that
+//! others refer to (SQLite's way to change a constraint); each transaction checks every
+//! foreign key before it commits, and the connection turns them back on afterwards.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -37,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_negotiation.sql"),
     ),
     (
+        6,
+        "debtor_key_index",
+        include_str!("../../migrations/sqlite/0006_debtor_key_index.sql"),
+    ),
+    (
         7,
         "outbox",
         include_str!("../../migrations/sqlite/0007_outbox.sql"),
@@ -50,6 +59,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 
 /// Applies the migrations this database lacks.
 pub(crate) fn apply(conn: &mut Connection) -> StoreResult<()> {
+    // A no-op inside a transaction, so it is set around the migrations' transactions.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply_each(conn);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    applied
+}
+
+/// Applies each missing migration in its own transaction.
+fn apply_each(conn: &mut Connection) -> StoreResult<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY,
@@ -81,6 +99,7 @@ pub(crate) fn apply(conn: &mut Connection) -> StoreResult<()> {
             tx.execute_batch(sql).map_err(|e| {
                 StoreError::Other(format!("sqlite: migration {version} ({name}) failed: {e}"))
             })?;
+            foreign_keys_hold(&tx, *version, name)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
                 rusqlite::params![version, name],
@@ -90,4 +109,17 @@ pub(crate) fn apply(conn: &mut Connection) -> StoreResult<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Fails when any row refers to one that does not exist (checked with foreign keys off).
+fn foreign_keys_hold(conn: &Connection, version: i64, name: &str) -> StoreResult<()> {
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()?;
+    match broken {
+        None => Ok(()),
+        Some(table) => Err(StoreError::Other(format!(
+            "sqlite: migration {version} ({name}) left rows of {table} referring to missing rows"
+        ))),
+    }
 }

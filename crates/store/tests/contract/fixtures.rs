@@ -20,6 +20,8 @@ pub struct VecSource<T> {
     /// Times `next_valid` was called after the input was exhausted.
     pub pulls_after_end: u32,
     exhausted: bool,
+    /// What `rows_expected` answers.
+    expected: Option<u64>,
 }
 
 impl<T> VecSource<T> {
@@ -31,7 +33,14 @@ impl<T> VecSource<T> {
             rejected: Vec::new(),
             pulls_after_end: 0,
             exhausted: false,
+            expected: None,
         }
+    }
+
+    /// The same source, telling the store how many rows it will give.
+    pub fn announced(mut self) -> VecSource<T> {
+        self.expected = Some(self.rows.len() as u64);
+        self
     }
 
     /// A source that asks the store to roll back (a dry run).
@@ -59,6 +68,10 @@ impl<T> ImportSource<T> for VecSource<T> {
 
     fn commit_wanted(&self) -> bool {
         self.commit
+    }
+
+    fn rows_expected(&self) -> Option<u64> {
+        self.expected
     }
 }
 
