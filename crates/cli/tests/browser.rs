@@ -34,10 +34,7 @@ fn supervisor_logs_in_sees_the_portfolio_and_opens_an_account() {
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver);
 
-    browser.goto(&format!("{}/login", server.base_url));
-    browser.find("#username").type_text("supervisor");
-    browser.find("#password").type_text(demo_server::PASSWORD);
-    browser.find("button[type=submit]").click();
+    log_in(&browser, &server.base_url, "supervisor");
 
     let overview = browser.source_with("Kolektibilitas");
     assert!(
@@ -75,10 +72,7 @@ fn collector_takes_the_next_account_logs_a_call_with_a_promise_and_sees_it_on_th
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver);
 
-    browser.goto(&format!("{}/login", server.base_url));
-    browser.find("#username").type_text("kolektor");
-    browser.find("#password").type_text(demo_server::PASSWORD);
-    browser.find("button[type=submit]").click();
+    log_in(&browser, &server.base_url, "kolektor");
     let list = browser.source_with("Daftar kerja hari ini");
     assert!(list.contains("Ambil akun berikutnya"), "no worklist page");
     browser.screenshot("worklist");
@@ -139,12 +133,7 @@ fn a_payment_keeps_the_promise_and_a_supervisor_reassigns_the_account() {
     let server = demo_server::start(2000);
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver);
-    let login = |user: &str| {
-        browser.goto(&format!("{}/login", server.base_url));
-        browser.find("#username").type_text(user);
-        browser.find("#password").type_text(demo_server::PASSWORD);
-        browser.find("button[type=submit]").click();
-    };
+    let login = |user: &str| log_in(&browser, &server.base_url, user);
 
     // The collector records the debtor's promise (an inbound call, so the hour the test
     // runs at does not matter).
@@ -233,10 +222,7 @@ fn an_abusive_message_is_blocked_as_typed_and_the_polite_rewrite_is_queued() {
     let server = demo_server::start(2000);
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver);
-    browser.goto(&format!("{}/login", server.base_url));
-    browser.find("#username").type_text("kolektor");
-    browser.find("#password").type_text(demo_server::PASSWORD);
-    browser.find("button[type=submit]").click();
+    log_in(&browser, &server.base_url, "kolektor");
     browser.source_with("Daftar kerja hari ini");
     browser.find("#next-account").click();
     browser.source_with("Kirim pesan ke debitur");
@@ -291,12 +277,7 @@ fn collector_offers_beyond_authority_supervisor_approves_and_the_agreement_pdf_h
     let server = demo_server::start(2000);
     let driver = Chromedriver::start();
     let browser = Browser::open(&driver);
-    let login = |user: &str| {
-        browser.goto(&format!("{}/login", server.base_url));
-        browser.find("#username").type_text(user);
-        browser.find("#password").type_text(demo_server::PASSWORD);
-        browser.find("button[type=submit]").click();
-    };
+    let login = |user: &str| log_in(&browser, &server.base_url, user);
 
     // The collector takes an account, opens the desk and offers an option beyond their
     // authority (the demo collector may not restructure nor go beyond 12 months).
@@ -403,6 +384,14 @@ fn collector_offers_beyond_authority_supervisor_approves_and_the_agreement_pdf_h
             "{amount} not in the agreement"
         );
     }
+}
+
+/// Opens the login page and signs in as `user` with the demo password.
+fn log_in(browser: &Browser, base_url: &str, user: &str) {
+    browser.goto(&format!("{base_url}/login"));
+    browser.find("#username").type_text(user);
+    browser.find("#password").type_text(demo_server::PASSWORD);
+    browser.find("button[type=submit]").click();
 }
 
 /// The text between the first `start` and the next `end`.

@@ -78,6 +78,24 @@ pub trait DebtorContactStore {
     ) -> StoreResult<Vec<DebtorContact>>;
 }
 
+/// The refusal of replacing contact `old` of `debtor`: `replaceable` is None when it is
+/// not that debtor's contact, `Some(false)` when it is already replaced.
+pub(crate) fn replace_refusal(
+    old: DebtorContactId,
+    debtor: DebtorId,
+    replaceable: Option<bool>,
+) -> Option<StoreError> {
+    match replaceable {
+        None => Some(StoreError::Conflict(format!(
+            "contact {old} is not a contact of debtor {debtor}"
+        ))),
+        Some(false) => Some(StoreError::Conflict(format!(
+            "contact {old} is already replaced"
+        ))),
+        Some(true) => None,
+    }
+}
+
 /// The checks of a new contact that need no database.
 pub(crate) fn check_contact(c: &NewDebtorContact) -> StoreResult<()> {
     if c.party == Party::Debtor {

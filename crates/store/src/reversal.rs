@@ -127,6 +127,35 @@ pub(crate) fn check_request(reason: &str, actor: &Actor) -> StoreResult<UserId> 
     })
 }
 
+/// The refusal of a request for a payment that is a reversal, is reversed, or already has
+/// a request waiting; None when it may be requested.
+pub(crate) fn payment_refusal(
+    payment: PaymentId,
+    is_reversal: bool,
+    reversed: bool,
+    pending: bool,
+) -> Option<StoreError> {
+    let why = if is_reversal {
+        "is itself a reversal"
+    } else if reversed {
+        "is already reversed"
+    } else if pending {
+        "already has a reversal request waiting"
+    } else {
+        return None;
+    };
+    Some(StoreError::Conflict(format!("payment {payment} {why}")))
+}
+
+/// The status and audit action of a decision.
+pub(crate) fn decision_codes(approve: bool) -> (ReversalStatus, &'static str) {
+    if approve {
+        (ReversalStatus::Approved, "reversal.approved")
+    } else {
+        (ReversalStatus::Rejected, "reversal.rejected")
+    }
+}
+
 /// The checks before a decision: pending, and never by the requester.
 pub(crate) fn check_decision(request: &ReversalRequest, actor: &Actor) -> StoreResult<UserId> {
     let decider = actor.user.ok_or_else(|| {

@@ -12,7 +12,7 @@ use sepakat_domain::Phone;
 use super::codec::{corrupt, get};
 use super::collection::{audit_entry, query_all};
 use super::{db_err, PostgresStore};
-use crate::debtor_contact::check_contact;
+use crate::debtor_contact::{check_contact, replace_refusal};
 use crate::*;
 
 fn contact(row: &Row) -> StoreResult<DebtorContact> {
@@ -61,19 +61,8 @@ fn insert(
                 &[&old.0, &creditor.0, &c.debtor.0],
             )
             .map_err(db_err(context))?;
-        match row.map(|r| r.get::<_, bool>(0)) {
-            None => {
-                return Err(StoreError::Conflict(format!(
-                    "contact {old} is not a contact of debtor {}",
-                    c.debtor
-                )))
-            }
-            Some(false) => {
-                return Err(StoreError::Conflict(format!(
-                    "contact {old} is already replaced"
-                )))
-            }
-            Some(true) => {}
+        if let Some(refusal) = replace_refusal(old, c.debtor, row.map(|r| r.get::<_, bool>(0))) {
+            return Err(refusal);
         }
     }
     let id: i64 = tx

@@ -12,7 +12,7 @@ use sepakat_domain::Rupiah;
 use super::codec::{corrupt, get};
 use super::collection::{audit_entry, query_all};
 use super::{db_err, payment, PostgresStore};
-use crate::reversal::{check_decision, check_request};
+use crate::reversal::{check_decision, check_request, decision_codes, payment_refusal};
 use crate::*;
 
 const SELECT: &str = "SELECT r.id, r.payment_id, p.account_id, p.amount, r.reason,
@@ -66,15 +66,8 @@ fn insert(
         get(&row, "reversed")?,
         get(&row, "pending")?,
     );
-    if is_reversal || reversed || pending {
-        let why = if is_reversal {
-            "is itself a reversal"
-        } else if reversed {
-            "is already reversed"
-        } else {
-            "already has a reversal request waiting"
-        };
-        return Err(StoreError::Conflict(format!("payment {payment} {why}")));
+    if let Some(refusal) = payment_refusal(payment, is_reversal, reversed, pending) {
+        return Err(refusal);
     }
     let id: i64 = tx
         .query_one(
@@ -129,11 +122,7 @@ fn decide(
     } else {
         None
     };
-    let status = if approve {
-        ReversalStatus::Approved
-    } else {
-        ReversalStatus::Rejected
-    };
+    let (status, action) = decision_codes(approve);
     tx.execute(
         "UPDATE reversal_requests SET status = $2, decided_at = $3, decided_by = $4,
              decision_note = $5, reversal_id = $6
@@ -153,11 +142,7 @@ fn decide(
         creditor,
         now,
         actor,
-        if approve {
-            "reversal.approved"
-        } else {
-            "reversal.rejected"
-        },
+        action,
         "account",
         found.account,
         json!({ "request": id, "payment": found.payment, "note": note.trim(),

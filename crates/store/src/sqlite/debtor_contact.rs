@@ -10,7 +10,7 @@ use sepakat_domain::compliance::Party;
 use super::codec::{corrupt, instant, phone, to_instant};
 use super::collection::{audit_entry, collect};
 use super::SqliteStore;
-use crate::debtor_contact::check_contact;
+use crate::debtor_contact::{check_contact, replace_refusal};
 use crate::*;
 
 fn contact(row: &Row) -> StoreResult<DebtorContact> {
@@ -55,19 +55,8 @@ fn insert(
                 r.get::<_, bool>(0)
             })
             .optional()?;
-        match replaceable {
-            None => {
-                return Err(StoreError::Conflict(format!(
-                    "contact {old} is not a contact of debtor {}",
-                    c.debtor
-                )))
-            }
-            Some(false) => {
-                return Err(StoreError::Conflict(format!(
-                    "contact {old} is already replaced"
-                )))
-            }
-            Some(true) => {}
+        if let Some(refusal) = replace_refusal(old, c.debtor, replaceable) {
+            return Err(refusal);
         }
     }
     tx.prepare_cached(

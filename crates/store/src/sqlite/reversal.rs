@@ -10,7 +10,7 @@ use sepakat_domain::Rupiah;
 use super::codec::{corrupt, instant, to_instant};
 use super::collection::{audit_entry, collect};
 use super::{payment, SqliteStore};
-use crate::reversal::{check_decision, check_request};
+use crate::reversal::{check_decision, check_request, decision_codes, payment_refusal};
 use crate::*;
 
 const SELECT: &str = "SELECT r.id, r.payment_id, p.account_id, p.amount, r.reason,
@@ -77,15 +77,8 @@ fn insert(
         .optional()?;
     let (account, is_reversal, reversed, pending) =
         found.ok_or_else(|| StoreError::NotFound(format!("payment {payment}")))?;
-    if is_reversal || reversed || pending {
-        let why = if is_reversal {
-            "is itself a reversal"
-        } else if reversed {
-            "is already reversed"
-        } else {
-            "already has a reversal request waiting"
-        };
-        return Err(StoreError::Conflict(format!("payment {payment} {why}")));
+    if let Some(refusal) = payment_refusal(payment, is_reversal, reversed, pending) {
+        return Err(refusal);
     }
     tx.prepare_cached(
         "INSERT INTO reversal_requests (creditor_id, payment_id, reason, requested_at, requested_by)
@@ -135,11 +128,7 @@ fn decide(
     } else {
         None
     };
-    let status = if approve {
-        ReversalStatus::Approved
-    } else {
-        ReversalStatus::Rejected
-    };
+    let (status, action) = decision_codes(approve);
     tx.prepare_cached(
         "UPDATE reversal_requests SET status = ?2, decided_at = ?3, decided_by = ?4,
              decision_note = ?5, reversal_id = ?6
@@ -158,11 +147,7 @@ fn decide(
         creditor,
         now,
         actor,
-        if approve {
-            "reversal.approved"
-        } else {
-            "reversal.rejected"
-        },
+        action,
         "account",
         found.account,
         json!({ "request": id, "payment": found.payment, "note": note.trim(),
