@@ -290,16 +290,26 @@ fn collector_offers_beyond_authority_supervisor_approves_and_the_agreement_pdf_h
     browser.find("#income").type_text("7.500.000");
     browser.find("#expenses").type_text("3.000.000");
     browser.find("#dependants").type_text("2");
+    // 18 months is beyond the collector's 12 and within the supervisor's 60.
+    browser.find("#tenor").type_text("18");
     browser.find("#compute").click();
     let options = browser.source_with("Opsi pembayaran");
     assert!(
-        options.contains("Perlu persetujuan"),
-        "no option needs approval"
+        options.contains("Perlu persetujuan Supervisor"),
+        "no option a supervisor may approve"
     );
     browser.screenshot("desk-options");
-    browser
-        .find("article.option.beyond button[name=option]")
-        .click();
+    // The first option beyond the collector's authority that a supervisor may approve
+    // (others may need a manager, depending on the account the worklist hands out).
+    browser.execute(
+        "for (const card of document.querySelectorAll('article.option.beyond')) {\
+           const badge = card.querySelector('.badge.no');\
+           if (badge && badge.textContent.includes('Supervisor')) {\
+             card.querySelector('button[name=option]').click();\
+             break;\
+           }\
+         }",
+    );
     let offer = browser.source_with("Menunggu persetujuan atasan");
     assert!(
         offer.contains("Menunggu persetujuan atasan"),
