@@ -8,3 +8,4 @@ mod ops;
 mod pages;
 mod support;
 mod work;
+mod work_api;
