@@ -208,6 +208,28 @@ pub enum BenchCommand {
     },
     /// Train both learners on a fixed, seeded 80 % of a CSV; prints test AUC, log-loss, time.
     Model(ModelDataArgs),
+    /// The workbench API under load on loopback: a fresh database (SQLite under --dir, or
+    /// the `bench_workbench` schema of --database-url postgres://…), a demo portfolio,
+    /// the nightly run, then collectors driving next-account → log-interaction → release
+    /// over HTTP. Prints write transactions/s, latency per request kind, p99 at a paced
+    /// rate, and the claim rate with 0% and 90% of the queue claimed.
+    Workbench {
+        /// Accounts to generate (over the four demo creditors).
+        #[arg(long, default_value_t = 20_000)]
+        accounts: u64,
+        /// Collectors, each one client thread with its own connection.
+        #[arg(long, default_value_t = 8)]
+        collectors: usize,
+        /// Seconds of each measured phase.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Requests per second of the paced phase (over all collectors).
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        /// Directory of the SQLite file (default: a temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `sepakat model …`.

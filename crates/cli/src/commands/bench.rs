@@ -45,6 +45,31 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             as_of,
         } => bench_run(config, url_flag, accounts, dir, strategy, as_of)?,
         BenchCommand::Model(args) => super::model::bench(&args)?,
+        BenchCommand::Workbench {
+            accounts,
+            collectors,
+            seconds,
+            rate,
+            dir,
+        } => {
+            let tmp;
+            let dir = match dir {
+                Some(d) => d,
+                None => {
+                    tmp = tempfile::tempdir().context("creating a temporary directory")?;
+                    tmp.path().to_path_buf()
+                }
+            };
+            let bench = super::bench_workbench::WorkbenchBench {
+                accounts,
+                collectors,
+                seconds,
+                rate,
+                database_url: url_flag,
+                dir,
+            };
+            super::bench_workbench::run(config, &bench)?;
+        }
         BenchCommand::Offers { accounts, seed } => {
             let report = sepakat_engine::bench_offers::bench_offers(accounts, seed)?;
             println!("{report}");
