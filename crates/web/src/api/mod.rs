@@ -13,7 +13,8 @@ pub mod supervision;
 pub mod views;
 pub mod work;
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
@@ -64,7 +65,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route(
             "/accounts/{id}/interactions",
-            get(work::interactions).post(work::log),
+            get(work::interactions)
+                .post(work::log.layer(DefaultBodyLimit::max(work::MAX_CONTACT_BODY))),
         )
         .route("/accounts/{id}/promises", get(work::promises))
         .route("/accounts/{id}/follow-ups", get(work::follow_ups))

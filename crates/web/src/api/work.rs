@@ -29,6 +29,9 @@ use crate::work::contact::ContactInput;
 use crate::work::{claim, Problem, WorkError, Worker};
 use crate::AppState;
 
+/// The largest contact body: the page's 48 MB of evidence files, in base64.
+pub const MAX_CONTACT_BODY: usize = 64 * 1024 * 1024;
+
 /// The most worklist rows one call returns.
 pub const MAX_WORKLIST: u32 = 1000;
 
