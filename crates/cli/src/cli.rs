@@ -217,9 +217,13 @@ pub enum BenchCommand {
         /// Accounts to generate (over the four demo creditors).
         #[arg(long, default_value_t = 20_000)]
         accounts: u64,
-        /// Collectors, each one client thread with its own connection.
-        #[arg(long, default_value_t = 8)]
+        /// Collectors, each with an API token and a worklist of up to 100 accounts.
+        #[arg(long, default_value_t = 100)]
         collectors: usize,
+        /// Client threads, each one keep-alive connection working for its share of the
+        /// collectors in turn.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
         /// Seconds of each measured phase.
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,

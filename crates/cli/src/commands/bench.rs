@@ -48,6 +48,7 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
         BenchCommand::Workbench {
             accounts,
             collectors,
+            clients,
             seconds,
             rate,
             dir,
@@ -63,6 +64,7 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             let bench = super::bench_workbench::WorkbenchBench {
                 accounts,
                 collectors,
+                clients,
                 seconds,
                 rate,
                 database_url: url_flag,

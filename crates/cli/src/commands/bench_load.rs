@@ -44,20 +44,21 @@ pub enum Drive {
     ClaimsOnly,
 }
 
-/// One client: a collector's token and their own connection.
+/// One client thread's connection and the collectors it works for in turn (one cycle
+/// each).
 pub struct Client {
     base: String,
-    auth: String,
+    auths: Vec<String>,
     agent: ureq::Agent,
     /// Which client (for idempotency keys).
     pub n: usize,
 }
 
 impl Client {
-    pub fn new(base: &str, token: &str, n: usize) -> Client {
+    pub fn new(base: &str, tokens: &[String], n: usize) -> Client {
         Client {
             base: base.to_string(),
-            auth: format!("Bearer {token}"),
+            auths: tokens.iter().map(|t| format!("Bearer {t}")).collect(),
             agent: ureq::AgentBuilder::new()
                 .max_idle_connections_per_host(1)
                 .build(),
@@ -65,11 +66,11 @@ impl Client {
         }
     }
 
-    fn send(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    fn send(&self, who: usize, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
         let req = self
             .agent
             .request(method, &format!("{}{path}", self.base))
-            .set("authorization", &self.auth);
+            .set("authorization", &self.auths[who % self.auths.len()]);
         let result = match body {
             Some(b) => req.set("content-type", "application/json").send_string(b),
             None => req.call(),
@@ -93,7 +94,7 @@ pub struct Samples {
     pub errors: [u64; 3],
     /// The first unexpected answer, to print.
     pub first_error: Option<String>,
-    /// Clients whose worklist had nothing free before the end.
+    /// Collectors whose worklist had nothing free before the end.
     pub dry: usize,
 }
 
@@ -182,6 +183,8 @@ pub fn drive(client: &Client, drive: Drive, deadline: Instant) -> Samples {
     let mut samples = Samples::default();
     let mut scheduled = Instant::now();
     let mut i = 0u64;
+    let mut turn = 0usize;
+    let mut dry = vec![false; client.auths.len()];
     // Waits for the next slot when paced; the time a request is due.
     let slot = |scheduled: &mut Instant| -> Instant {
         match drive {
@@ -196,9 +199,14 @@ pub fn drive(client: &Client, drive: Drive, deadline: Instant) -> Samples {
             _ => Instant::now(),
         }
     };
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && dry.iter().any(|d| !d) {
+        let who = turn % dry.len();
+        turn += 1;
+        if dry[who] {
+            continue;
+        }
         let due = slot(&mut scheduled);
-        let (status, body) = client.send("POST", "/api/v1/worklist/next", Some(""));
+        let (status, body) = client.send(who, "POST", "/api/v1/worklist/next", Some(""));
         samples.record(
             Kind::Next,
             due.elapsed(),
@@ -206,8 +214,9 @@ pub fn drive(client: &Client, drive: Drive, deadline: Instant) -> Samples {
             || format!("{status} {body}"),
         );
         if status == 204 {
+            dry[who] = true;
             samples.dry += 1;
-            break;
+            continue;
         }
         let Some(account) = claimed_account(&body) else {
             continue;
@@ -217,6 +226,7 @@ pub fn drive(client: &Client, drive: Drive, deadline: Instant) -> Samples {
         }
         let due = slot(&mut scheduled);
         let (status, answer) = client.send(
+            who,
             "POST",
             &format!("/api/v1/accounts/{account}/interactions"),
             Some(&contact(client.n, i)),
@@ -226,8 +236,12 @@ pub fn drive(client: &Client, drive: Drive, deadline: Instant) -> Samples {
             format!("{status} {answer}")
         });
         let due = slot(&mut scheduled);
-        let (status, answer) =
-            client.send("DELETE", &format!("/api/v1/accounts/{account}/claim"), None);
+        let (status, answer) = client.send(
+            who,
+            "DELETE",
+            &format!("/api/v1/accounts/{account}/claim"),
+            None,
+        );
         samples.record(Kind::Release, due.elapsed(), status == 204, || {
             format!("{status} {answer}")
         });
