@@ -84,16 +84,28 @@ pub fn run(config: &Config, bench: &WorkbenchBench) -> Result<()> {
             .single()
             .context("run time")?,
     ));
-    let collectors = staff(store.as_ref(), bench, &clock)?;
+    let staffed = staff(store.as_ref(), bench, &clock)?;
     let allocated = nightly_run(config, store.as_ref(), day, &clock)?;
-    println!(
-        "worklists:     {allocated} accounts allocated by the nightly run to {} collectors",
-        collectors.len()
-    );
     clock.set(
         Utc.with_ymd_and_hms(2026, 11, 24, 3, 0, 0)
             .single()
             .context("serving time")?,
+    );
+    // A small creditor's queue fills its first collectors only; the others have no work.
+    let mut collectors = Vec::new();
+    for c in staffed {
+        if worklists(store.as_ref(), std::slice::from_ref(&c), clock.as_ref())? > 0 {
+            collectors.push(c);
+        }
+    }
+    anyhow::ensure!(
+        !collectors.is_empty(),
+        "the nightly run gave no collector any work; use more --accounts"
+    );
+    println!(
+        "worklists:     {allocated} accounts allocated by the nightly run; {} of {} collectors have work",
+        collectors.len(),
+        bench.collectors
     );
     let web = super::serve::web_config(config)?;
     let ttl = web.claim_ttl;
