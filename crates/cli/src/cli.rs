@@ -218,6 +218,32 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         accounts: u64,
     },
+    /// The workbench API under load on loopback: a fresh database (SQLite under --dir, or
+    /// the `bench_workbench` schema of --database-url postgres://…), a demo portfolio,
+    /// the nightly run, then collectors driving next-account → log-interaction → release
+    /// over HTTP. Prints write transactions/s, latency per request kind, p99 at a paced
+    /// rate, and the claim rate with 0% and 90% of the queue claimed.
+    Workbench {
+        /// Accounts to generate (over the four demo creditors).
+        #[arg(long, default_value_t = 20_000)]
+        accounts: u64,
+        /// Collectors, each with an API token and a worklist of up to 100 accounts.
+        #[arg(long, default_value_t = 100)]
+        collectors: usize,
+        /// Client threads, each one keep-alive connection working for its share of the
+        /// collectors in turn.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Seconds of each measured phase.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Requests per second of the paced phase (over all collectors).
+        #[arg(long, default_value_t = 1000)]
+        rate: u32,
+        /// Directory of the SQLite file (default: a temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `sepakat model …`.

@@ -55,6 +55,33 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             let report = sepakat_engine::bench_outbox::bench_outbox(store.as_ref(), accounts)?;
             println!("{report}");
         }
+        BenchCommand::Workbench {
+            accounts,
+            collectors,
+            clients,
+            seconds,
+            rate,
+            dir,
+        } => {
+            let tmp;
+            let dir = match dir {
+                Some(d) => d,
+                None => {
+                    tmp = tempfile::tempdir().context("creating a temporary directory")?;
+                    tmp.path().to_path_buf()
+                }
+            };
+            let bench = super::bench_workbench::WorkbenchBench {
+                accounts,
+                collectors,
+                clients,
+                seconds,
+                rate,
+                database_url: url_flag,
+                dir,
+            };
+            super::bench_workbench::run(config, &bench)?;
+        }
         BenchCommand::Offers { accounts, seed } => {
             let report = sepakat_engine::bench_offers::bench_offers(accounts, seed)?;
             println!("{report}");

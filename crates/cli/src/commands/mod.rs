@@ -1,6 +1,8 @@
 //! One module per subcommand, each with a `run` function; this file dispatches.
 
 mod bench;
+mod bench_load;
+mod bench_workbench;
 mod config_cmd;
 mod creditor;
 mod demo;

@@ -9,16 +9,20 @@ pub mod error;
 pub mod negotiation;
 pub mod openapi;
 pub mod portfolio;
+pub mod supervision;
 pub mod views;
+pub mod work;
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::handler::Handler;
 use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use sepakat_store::{Actor, Creditor, User};
+use serde::de::DeserializeOwned;
 
 use crate::auth::sha256_hex;
 use crate::AppState;
@@ -50,6 +54,25 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/offers/{id}/decision", post(negotiation::decide))
         .route("/offers/{id}/accept", post(negotiation::accept))
         .route("/offers/{id}/agreement.pdf", get(negotiation::agreement));
+    // The workbench's flows check the role themselves (`work::claim`, `work::contact`,
+    // `work::team`, `work::payment::pause`), as for the pages.
+    let workbench = Router::new()
+        .route("/worklist", get(work::worklist))
+        .route("/worklist/next", post(work::next))
+        .route(
+            "/accounts/{id}/claim",
+            post(work::take).delete(work::release),
+        )
+        .route(
+            "/accounts/{id}/interactions",
+            get(work::interactions)
+                .post(work::log.layer(DefaultBodyLimit::max(work::MAX_CONTACT_BODY))),
+        )
+        .route("/accounts/{id}/promises", get(work::promises))
+        .route("/accounts/{id}/follow-ups", get(work::follow_ups))
+        .route("/accounts/{id}/pause", post(supervision::pause))
+        .route("/team", get(supervision::overview))
+        .route("/team/reassign", post(supervision::reassign));
     let audit_readers = Router::new()
         .route("/accounts/{id}/audit", get(accounts::get_audit))
         .route_layer(from_fn(require_audit_reader));
@@ -59,6 +82,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(any_role)
         .merge(desk)
+        .merge(workbench)
         .merge(audit_readers)
         .merge(cashiers)
         .route_layer(from_fn_with_state(state, authenticate))
@@ -172,4 +196,26 @@ async fn require_cashier(
             "your role may not post payments".into(),
         ))
     }
+}
+
+/// Reads a JSON body, naming the path of a missing or wrong field.
+pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::Validation {
+                status: StatusCode::BAD_REQUEST,
+                field: None,
+                message: "body is not valid JSON".into(),
+            }
+        } else {
+            ApiError::Validation {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                field: (path != ".").then(|| path.into()),
+                message: inner.to_string(),
+            }
+        }
+    })
 }

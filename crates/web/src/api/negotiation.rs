@@ -12,14 +12,13 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use sepakat_domain::negotiation::wire::{DeclarationInput, OfferRequestInput, OptionView};
 use sepakat_store::{AccountDetail, Arrangement, ArrangementInstalment, OfferId, StoredOffer};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{read_account, read_offer, Via};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::views::Money;
-use crate::api::ApiUser;
+use crate::api::{body, ApiUser};
 use crate::work::negotiation::{self as desk, Ask};
 use crate::work::Worker;
 use crate::AppState;
@@ -191,28 +190,6 @@ pub struct AcceptedView {
 pub struct PlaceParams {
     /// Where the agreement is signed (printed before the date).
     pub place: String,
-}
-
-/// Reads a JSON body, naming the path of a missing or wrong field.
-fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::Validation {
-                status: StatusCode::BAD_REQUEST,
-                field: None,
-                message: "body is not valid JSON".into(),
-            }
-        } else {
-            ApiError::Validation {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                field: (path != ".").then(|| path.into()),
-                message: inner.to_string(),
-            }
-        }
-    })
 }
 
 async fn account(

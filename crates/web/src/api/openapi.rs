@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, negotiation, portfolio};
+use crate::api::{accounts, negotiation, portfolio, supervision, work};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -33,6 +33,17 @@ use crate::api::{accounts, negotiation, portfolio};
         negotiation::decide,
         negotiation::accept,
         negotiation::agreement,
+        work::worklist,
+        work::next,
+        work::take,
+        work::release,
+        work::log,
+        work::interactions,
+        work::promises,
+        work::follow_ups,
+        supervision::pause,
+        supervision::overview,
+        supervision::reassign,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -40,6 +51,7 @@ use crate::api::{accounts, negotiation, portfolio};
         (name = "accounts", description = "Accounts and their audit trail"),
         (name = "payments", description = "Payments"),
         (name = "negotiation", description = "The negotiation desk: options, offers, approvals, arrangements"),
+        (name = "workbench", description = "The collector workbench: worklist, claims, contacts with promises and evidence, follow-ups; supervision: pause, team, reassign"),
     )
 )]
 pub struct ApiDoc;

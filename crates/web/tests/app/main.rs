@@ -9,3 +9,4 @@ mod pages;
 mod runs;
 mod support;
 mod work;
+mod work_api;

@@ -434,6 +434,15 @@ impl Client {
         finish(req.send_string(body))
     }
 
+    /// DELETE with extra headers.
+    pub fn delete(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = self.agent.delete(&format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        finish(req.call())
+    }
+
     /// POST a `multipart/form-data` form: text fields and files (name, file name, media
     /// type, content).
     pub fn post_multipart(
