@@ -62,7 +62,8 @@ impl AuthorityRule {
 pub struct AuthorityMatrix(pub Vec<AuthorityRule>);
 
 /// What an option asks for, in the matrix's terms.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Terms {
     /// Penalty discount.
     pub penalty_discount: Rate,

@@ -271,6 +271,10 @@ pub struct Offer {
     pub schedule: Vec<PlanLine>,
     /// What the option is worth.
     pub recovery: Recovery,
+    /// What it asks for in the authority matrix's terms (so any role's authority can be
+    /// checked against the very same option).
+    #[serde(default)]
+    pub terms: Terms,
     /// Whether the user may agree to it alone.
     pub authority: AuthorityCheck,
     /// Notes.
@@ -860,6 +864,7 @@ impl Engine<'_> {
             total_paid: total,
             schedule: p.schedule,
             recovery,
+            terms,
             authority,
             flags,
         }

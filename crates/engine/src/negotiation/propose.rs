@@ -8,7 +8,7 @@ use sepakat_domain::negotiation::wire::{
     assess_declaration, compute_offers, DeclarationInput, NegotiationView, OfferRequestInput,
 };
 use sepakat_domain::negotiation::{
-    Assessment, Debt, Declaration, Negotiation, NegotiationPolicy, Offer, OfferRequest, OfferSet,
+    Assessment, Debt, Declaration, Negotiation, NegotiationPolicy, OfferRequest, OfferSet,
 };
 use sepakat_domain::Role;
 use sepakat_store::{AccountId, Actor, CreditorId, NewOffer, Store, StoreError, StoredOffer};
@@ -47,7 +47,6 @@ pub struct Proposed {
 /// The computed negotiation of a proposal, before anything is stored.
 struct Prepared {
     account: AccountId,
-    request: OfferRequest,
     preview: Preview,
 }
 
@@ -107,7 +106,6 @@ fn prepare(
     })?;
     Ok(Prepared {
         account: account.id,
-        request,
         preview: Preview {
             debt,
             assessment,
@@ -164,17 +162,14 @@ pub fn propose(
             )
         })?;
     let approvers = if chosen.authority.needs_approval() {
-        approvers_of(chosen, proposal.role, |role| {
-            compute_offers(&Negotiation {
-                debt: &debt,
-                assessment: &assessment,
-                policy,
-                role,
-                as_of: proposal.today,
-                request: &p.request,
+        approvers_above(proposal.role)
+            .filter(|role| {
+                !policy
+                    .authority
+                    .check(*role, debt.product, debt.kolektibilitas, &chosen.terms)
+                    .needs_approval()
             })
-            .map(|s| s.options)
-        })?
+            .collect()
     } else {
         Vec::new()
     };
@@ -193,31 +188,4 @@ pub fn propose(
         .offer(creditor, id)?
         .ok_or_else(|| StoreError::Other(format!("offer {id} vanished after it was stored")))?;
     Ok(Proposed { offer, set })
-}
-
-/// The roles above `creator` whose own authority covers `chosen`: the same option (same
-/// kind, discounts and payments) computed for that role is within its limits. The options
-/// for another role differ only in authority and in variants clamped to it, so the match
-/// is exact.
-fn approvers_of<E>(
-    chosen: &Offer,
-    creator: Role,
-    options_for: impl Fn(Role) -> Result<Vec<Offer>, E>,
-) -> Result<Vec<Role>, NegotiationError>
-where
-    NegotiationError: From<E>,
-{
-    let mut roles = Vec::new();
-    for role in approvers_above(creator) {
-        let options = options_for(role)?;
-        let same = options.iter().find(|o| {
-            o.kind == chosen.kind
-                && o.discount_rates == chosen.discount_rates
-                && o.schedule == chosen.schedule
-        });
-        if same.is_some_and(|o| !o.authority.needs_approval()) {
-            roles.push(role);
-        }
-    }
-    Ok(roles)
 }

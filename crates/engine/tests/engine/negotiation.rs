@@ -722,3 +722,37 @@ fn a_payoff_paid_in_full_completes_the_arrangement() {
         (line.amount, InstalmentStatus::Paid)
     );
 }
+
+#[test]
+fn every_option_beyond_the_collectors_authority_waits_for_the_approver_it_names() {
+    let d = desk();
+    let all = preview(
+        d.store(),
+        d.creditor,
+        &proposal(d.account, 1),
+        &NegotiationPolicy::default(),
+    )
+    .expect("options");
+    let beyond: Vec<_> = all
+        .set
+        .options
+        .iter()
+        .filter(|o| o.authority.needs_approval())
+        .map(|o| (o.rank, o.authority.approver))
+        .collect();
+    assert!(!beyond.is_empty(), "some option needs approval");
+    for (rank, approver) in beyond {
+        let offer = d
+            .propose(&proposal(d.account, rank))
+            .expect("proposed")
+            .offer;
+        match approver {
+            Some(role) => assert!(
+                offer.data.approvers.contains(&role),
+                "option {rank}: {role:?} not among {:?}",
+                offer.data.approvers
+            ),
+            None => assert!(offer.data.approvers.is_empty()),
+        }
+    }
+}
