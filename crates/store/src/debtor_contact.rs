@@ -96,6 +96,12 @@ pub(crate) fn replace_refusal(
     }
 }
 
+/// The audit detail of an added contact (the phone masked).
+pub(crate) fn added_detail(id: DebtorContactId, c: &NewDebtorContact) -> serde_json::Value {
+    serde_json::json!({ "contact": id, "party": c.party.code(), "replaces": c.replaces,
+                        "phone": c.phone.as_ref().map(|p| p.masked()) })
+}
+
 /// The checks of a new contact that need no database.
 pub(crate) fn check_contact(c: &NewDebtorContact) -> StoreResult<()> {
     if c.party == Party::Debtor {

@@ -147,6 +147,25 @@ pub(crate) fn payment_refusal(
     Some(StoreError::Conflict(format!("payment {payment} {why}")))
 }
 
+/// The audit detail of a request.
+pub(crate) fn requested_detail(
+    id: ReversalRequestId,
+    payment: PaymentId,
+    reason: &str,
+) -> serde_json::Value {
+    serde_json::json!({ "request": id, "payment": payment, "reason": reason.trim() })
+}
+
+/// The audit detail of a decision.
+pub(crate) fn decided_detail(
+    request: &ReversalRequest,
+    note: &str,
+    reversal: Option<&Payment>,
+) -> serde_json::Value {
+    serde_json::json!({ "request": request.id, "payment": request.payment, "note": note.trim(),
+                        "reversal": reversal.map(|p| p.id) })
+}
+
 /// The status and audit action of a decision.
 pub(crate) fn decision_codes(approve: bool) -> (ReversalStatus, &'static str) {
     if approve {

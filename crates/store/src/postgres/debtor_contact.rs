@@ -4,7 +4,6 @@
 
 use ::postgres::{Row, Transaction};
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use sepakat_domain::compliance::Party;
 use sepakat_domain::Phone;
@@ -12,7 +11,7 @@ use sepakat_domain::Phone;
 use super::codec::{corrupt, get};
 use super::collection::{audit_entry, query_all};
 use super::{db_err, PostgresStore};
-use crate::debtor_contact::{check_contact, replace_refusal};
+use crate::debtor_contact::{added_detail, check_contact, replace_refusal};
 use crate::*;
 
 fn contact(row: &Row) -> StoreResult<DebtorContact> {
@@ -94,8 +93,7 @@ fn insert(
         "debtor_contact.added",
         "debtor",
         c.debtor,
-        json!({ "contact": id, "party": c.party.code(), "replaces": c.replaces,
-                "phone": c.phone.as_ref().map(|p| p.masked()) }),
+        added_detail(id, c),
     )?;
     Ok(id)
 }

@@ -5,14 +5,16 @@
 
 use ::postgres::{Row, Transaction};
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use sepakat_domain::Rupiah;
 
 use super::codec::{corrupt, get};
 use super::collection::{audit_entry, query_all};
 use super::{db_err, payment, PostgresStore};
-use crate::reversal::{check_decision, check_request, decision_codes, payment_refusal};
+use crate::reversal::{
+    check_decision, check_request, decided_detail, decision_codes, payment_refusal,
+    requested_detail,
+};
 use crate::*;
 
 const SELECT: &str = "SELECT r.id, r.payment_id, p.account_id, p.amount, r.reason,
@@ -86,7 +88,7 @@ fn insert(
         "reversal.requested",
         "account",
         account,
-        json!({ "request": id, "payment": payment, "reason": reason.trim() }),
+        requested_detail(id, payment, reason),
     )?;
     Ok(id)
 }
@@ -145,8 +147,7 @@ fn decide(
         action,
         "account",
         found.account,
-        json!({ "request": id, "payment": found.payment, "note": note.trim(),
-                "reversal": reversal.as_ref().map(|p| p.id) }),
+        decided_detail(&found, note, reversal.as_ref()),
     )?;
     Ok(reversal)
 }

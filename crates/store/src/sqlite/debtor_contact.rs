@@ -3,14 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
-use serde_json::json;
 
 use sepakat_domain::compliance::Party;
 
 use super::codec::{corrupt, instant, phone, to_instant};
 use super::collection::{audit_entry, collect};
 use super::SqliteStore;
-use crate::debtor_contact::{check_contact, replace_refusal};
+use crate::debtor_contact::{added_detail, check_contact, replace_refusal};
 use crate::*;
 
 fn contact(row: &Row) -> StoreResult<DebtorContact> {
@@ -85,8 +84,7 @@ fn insert(
         "debtor_contact.added",
         "debtor",
         c.debtor,
-        json!({ "contact": id, "party": c.party.code(), "replaces": c.replaces,
-                "phone": c.phone.as_ref().map(|p| p.masked()) }),
+        added_detail(id, c),
     )?;
     Ok(id)
 }

@@ -3,14 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
-use serde_json::json;
 
 use sepakat_domain::Rupiah;
 
 use super::codec::{corrupt, instant, to_instant};
 use super::collection::{audit_entry, collect};
 use super::{payment, SqliteStore};
-use crate::reversal::{check_decision, check_request, decision_codes, payment_refusal};
+use crate::reversal::{
+    check_decision, check_request, decided_detail, decision_codes, payment_refusal,
+    requested_detail,
+};
 use crate::*;
 
 const SELECT: &str = "SELECT r.id, r.payment_id, p.account_id, p.amount, r.reason,
@@ -100,7 +102,7 @@ fn insert(
         "reversal.requested",
         "account",
         account,
-        json!({ "request": id, "payment": payment, "reason": reason.trim() }),
+        requested_detail(id, payment, reason),
     )?;
     Ok(id)
 }
@@ -150,8 +152,7 @@ fn decide(
         action,
         "account",
         found.account,
-        json!({ "request": id, "payment": found.payment, "note": note.trim(),
-                "reversal": reversal.as_ref().map(|p| p.id) }),
+        decided_detail(&found, note, reversal.as_ref()),
     )?;
     Ok(reversal)
 }

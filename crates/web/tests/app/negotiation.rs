@@ -375,3 +375,44 @@ fn the_api_runs_the_same_desk_and_names_the_json_field_it_refuses() {
     let doc = c.get("/api/v1/openapi.json").json();
     assert!(doc["paths"]["/api/v1/offers/{id}/accept"]["post"].is_object());
 }
+
+#[test]
+fn garbage_offer_ids_and_decisions_are_refused_and_change_nothing() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let id = app.id("A-001");
+    let k = app.logged_in("kolektor_a");
+    let mut fields = INCOME.to_vec();
+    let options = desk(&k, id, &INCOME);
+    let rank = first_beyond(&options.body);
+    fields.push(("option", &rank));
+    let offer = offer_of(desk(&k, id, &fields).location.as_deref().expect("offered"));
+    let s = app.logged_in("supervisor_a");
+    assert_eq!(s.get("/penawaran/abc").status, 404);
+    assert_eq!(s.get("/penawaran/999999").status, 404);
+    let maybe = form(
+        &s,
+        &format!("/penawaran/{offer}/putuskan"),
+        &[("decision", "mungkin"), ("reason", "entah")],
+    );
+    assert_eq!(maybe.status, 400);
+    assert_eq!(
+        form(
+            &s,
+            "/penawaran/999999/putuskan",
+            &[("decision", "setuju"), ("reason", "x")]
+        )
+        .status,
+        404
+    );
+    assert_eq!(status(&app, offer), OfferStatus::PendingApproval);
+    let denied = app
+        .store
+        .audit_trail(
+            app.a.id,
+            &sepakat_store::EntityRef::new("offer", "999999"),
+            10,
+        )
+        .expect("trail");
+    assert!(denied.iter().any(|e| e.entry.action == "access.denied"));
+}

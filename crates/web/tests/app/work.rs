@@ -553,3 +553,66 @@ fn an_abusive_message_is_blocked_with_the_reason_and_a_polite_one_is_queued() {
     assert_eq!(blank.status, 422);
     assert!(blank.body.contains("Isi pesan: wajib diisi"));
 }
+
+#[test]
+fn garbage_to_the_message_and_reversal_forms_is_refused_and_stores_nothing() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let id = app.id("A-001");
+    let c = app.logged_in("kolektor_a");
+    let token = c.csrf();
+    let long = "a".repeat(4097);
+    assert_eq!(
+        c.post_form("/pesan/periksa", &[("csrf_token", &token), ("text", &long)])
+            .status,
+        400
+    );
+    let post = |channel: &str, text: &str| {
+        c.post_form(
+            &format!("/akun/{id}/pesan"),
+            &[("csrf_token", &token), ("channel", channel), ("text", text)],
+        )
+    };
+    let letter = post("letter", "Selamat siang");
+    assert_eq!(letter.status, 422);
+    assert!(letter.body.contains("tidak dikenal"), "{}", letter.body);
+    assert_eq!(post("merpati", "Selamat siang").status, 422);
+    assert_eq!(post("sms", &long).status, 422);
+    assert!(app
+        .store
+        .messages(app.a.id, Some(AccountId(id)))
+        .unwrap()
+        .is_empty());
+
+    let s = app.logged_in("supervisor_a");
+    let stoken = s.csrf();
+    assert_eq!(
+        s.post_form(
+            &format!("/akun/{id}/pembatalan/999999"),
+            &[
+                ("csrf_token", &stoken),
+                ("decision", "setuju"),
+                ("note", "x")
+            ],
+        )
+        .status,
+        404
+    );
+    assert_eq!(
+        s.post_form(
+            &format!("/akun/{id}/pembatalan/1"),
+            &[
+                ("csrf_token", &stoken),
+                ("decision", "barangkali"),
+                ("note", "x")
+            ],
+        )
+        .status,
+        400
+    );
+    assert!(app
+        .store
+        .reversal_requests(app.a.id, AccountId(id))
+        .unwrap()
+        .is_empty());
+}
