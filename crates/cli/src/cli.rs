@@ -199,6 +199,11 @@ pub enum BenchCommand {
         /// The date to plan for (default 2026-11-24, the demo's and the peers' date).
         #[arg(long)]
         as_of: Option<NaiveDate>,
+        /// A model artifact (`model train` or `model fit --export` + `model train`): the
+        /// run goes once without scoring, then the model is installed for every creditor
+        /// and the run goes again; prints what scoring cost.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Compute every payment option for generated accounts; prints per-account latency.
     Offers {
@@ -266,6 +271,83 @@ pub enum ModelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Train a creditor's propensity-to-pay model on its own history (a time-based split)
+    /// and store it as the creditor's new active version.
+    Fit(ModelFitArgs),
+    /// List a creditor's stored models, newest first.
+    List {
+        /// The creditor's code.
+        #[arg(long)]
+        creditor: String,
+    },
+    /// Make an earlier version of a creditor's model the active one again.
+    Activate {
+        /// The creditor's code.
+        #[arg(long)]
+        creditor: String,
+        /// The version to use.
+        #[arg(long)]
+        version: u32,
+    },
+    /// Store a model artifact trained elsewhere on Sepakat's features (e.g. on another
+    /// database, or with `model train` on an exported table) as the creditor's new active
+    /// version.
+    Install {
+        /// The creditor's code.
+        #[arg(long)]
+        creditor: String,
+        /// The model artifact (JSON).
+        #[arg(long)]
+        model: PathBuf,
+        /// The label's horizon in days that the model was trained for.
+        #[arg(long, default_value_t = 30)]
+        horizon_days: u32,
+    },
+    /// An account's probability to pay under the active model, with the reasons.
+    Explain {
+        /// The creditor's code.
+        #[arg(long)]
+        creditor: String,
+        /// The account number.
+        #[arg(long)]
+        account: String,
+        /// The date (default: today in WIB).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+/// `sepakat model fit`.
+#[derive(Debug, Args)]
+pub struct ModelFitArgs {
+    /// The creditor's code.
+    #[arg(long)]
+    pub creditor: String,
+    /// The day of training (default: today in WIB); the newest date learned from is
+    /// `--horizon-days` before it.
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// Days after a date in which paying one instalment counts as paying.
+    #[arg(long, default_value_t = 30)]
+    pub horizon_days: u32,
+    /// How many past dates to learn from.
+    #[arg(long, default_value_t = 12)]
+    pub dates: u32,
+    /// Days between those dates.
+    #[arg(long, default_value_t = 30)]
+    pub step_days: u32,
+    /// Learn from the accounts whose id modulo 100 is below this (1-100).
+    #[arg(long, default_value_t = 100)]
+    pub sample_percent: u32,
+    /// One learner only (default: both, keep the better on the test dates).
+    #[arg(long, value_enum)]
+    pub algorithm: Option<AlgorithmArg>,
+    /// Also write the labelled examples to this CSV.
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+    /// Train and report, but store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// The data a model learns from.

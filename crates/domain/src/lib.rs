@@ -25,6 +25,7 @@ pub mod rate;
 pub mod region;
 pub mod role;
 pub mod schedule;
+pub mod scoring;
 pub mod script;
 pub mod strategy;
 pub mod template;

@@ -14,6 +14,7 @@ pub mod negotiation;
 pub mod outbox;
 pub mod progress;
 pub mod run;
+pub mod scoring;
 
 pub use import::{import_file, ImportError, ImportKind, ImportOptions, ImportReport, RowError};
 pub use progress::{NoProgress, Progress};

@@ -98,6 +98,14 @@ impl Table {
         Ok(Table { names, columns })
     }
 
+    /// A table from named columns of text cells (as a CSV would hold them); `None` when
+    /// the columns differ in length or do not match the names.
+    pub fn from_columns(names: Vec<String>, columns: Vec<Vec<String>>) -> Option<Table> {
+        let rows = columns.first().map_or(0, Vec::len);
+        (names.len() == columns.len() && columns.iter().all(|c| c.len() == rows))
+            .then_some(Table { names, columns })
+    }
+
     /// The column names, in file order.
     pub fn names(&self) -> &[String] {
         &self.names

@@ -135,6 +135,37 @@ impl Scorer<'_> {
     /// The calibrated probability (in `[0, 1]`) that the row is positive. `row[i]` is the
     /// value of schema feature `i`; entries past the end of `row` count as missing.
     pub fn score(&mut self, row: &[Value<'_>]) -> f64 {
+        self.encode(row);
+        self.model.probability_encoded(&self.encoded)
+    }
+
+    /// The probability of a row and, per schema feature, how much that feature moved the
+    /// calibrated log-odds: the log-odds with the row as it is minus the log-odds with
+    /// that one feature treated as missing. Works alike for both learners (the trees and
+    /// the logistic terms both have a learned way of reading a missing value), so a
+    /// positive entry is a reason the row scores higher than a row without that value.
+    pub fn explain(&mut self, row: &[Value<'_>]) -> (f64, Vec<f64>) {
+        self.encode(row);
+        let model = self.model;
+        let slope = model.calibration.a;
+        let full = model.margin_encoded(&self.encoded);
+        let effects = (0..self.encoded.len())
+            .map(|i| {
+                let kept = std::mem::replace(&mut self.encoded[i], f64::NAN);
+                let without = model.margin_encoded(&self.encoded);
+                self.encoded[i] = kept;
+                let effect = slope * (full - without);
+                if effect.is_finite() {
+                    effect
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        (model.probability_encoded(&self.encoded), effects)
+    }
+
+    fn encode(&mut self, row: &[Value<'_>]) {
         let schema = &self.model.schema;
         for (i, slot) in self.encoded.iter_mut().enumerate() {
             *slot = match (row.get(i), &schema.features()[i].kind) {
@@ -143,6 +174,5 @@ impl Scorer<'_> {
                 _ => f64::NAN,
             };
         }
-        self.model.probability_encoded(&self.encoded)
     }
 }

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod postgres;
 pub mod reversal;
 pub mod run;
+pub mod scoring;
 pub mod sqlite;
 pub mod workbench;
 
@@ -29,6 +30,7 @@ pub use negotiation::*;
 pub use outbox::*;
 pub use reversal::*;
 pub use run::*;
+pub use scoring::*;
 pub use workbench::*;
 
 /// What can go wrong at the storage boundary; callers never see driver errors.
@@ -94,6 +96,7 @@ pub trait Store:
     + ReversalStore
     + DebtorContactStore
     + OutboxStore
+    + ScoringStore
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -128,6 +128,39 @@ pub struct AccountSnapshot {
     pub collector: Option<UserId>,
     /// The champion/challenger key of the account number (`ArmHasher::key`).
     pub arm_key: u64,
+    /// The loan's shape, which scoring reads (`sepakat_domain::scoring::AccountState`).
+    pub loan: LoanShape,
+}
+
+/// What scoring needs of a loan besides its balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoanShape {
+    /// Principal lent.
+    pub principal: Rupiah,
+    /// The regular instalment.
+    pub instalment: Rupiah,
+    /// Tenor in months.
+    pub tenor_months: u32,
+    /// When it was opened.
+    pub opened_on: NaiveDate,
+    /// The first instalment's due date.
+    pub first_due: NaiveDate,
+}
+
+impl AccountSnapshot {
+    /// The account's state for scoring, as it stands.
+    pub fn state(&self) -> sepakat_domain::scoring::AccountState {
+        sepakat_domain::scoring::AccountState {
+            product: self.product,
+            principal: self.loan.principal,
+            instalment: self.loan.instalment,
+            tenor_months: self.loan.tenor_months,
+            opened_on: self.loan.opened_on,
+            first_due: self.loan.first_due,
+            outstanding: self.outstanding,
+            oldest_unpaid_due: self.oldest_unpaid_due,
+        }
+    }
 }
 
 /// A promise the run evaluates: the pending one, or the latest resolved within the

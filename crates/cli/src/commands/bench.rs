@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate};
 use sepakat_domain::strategy::{Strategy, DEFAULT_TOML};
-use sepakat_domain::SystemClock;
+use sepakat_domain::{Clock, SystemClock};
 use sepakat_engine::demo::{generate, DemoOptions};
 use sepakat_engine::run::{run_creditor, storage_floor, RunOptions};
 use sepakat_store::{AccountQuery, Actor};
@@ -43,7 +43,8 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
             dir,
             strategy,
             as_of,
-        } => bench_run(config, url_flag, accounts, dir, strategy, as_of)?,
+            model,
+        } => bench_run(config, url_flag, accounts, dir, strategy, as_of, model)?,
         BenchCommand::Model(args) => super::model::bench(&args)?,
         BenchCommand::Outbox { accounts } => {
             let tmp = tempfile::tempdir().context("creating a temporary directory")?;
@@ -90,6 +91,7 @@ pub fn run(config: &Config, url_flag: Option<String>, cmd: BenchCommand) -> Resu
     Ok(ExitCode::SUCCESS)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn bench_run(
     config: &Config,
     url_flag: Option<String>,
@@ -97,6 +99,7 @@ fn bench_run(
     dir: Option<std::path::PathBuf>,
     strategy: Option<std::path::PathBuf>,
     as_of: Option<NaiveDate>,
+    model: Option<std::path::PathBuf>,
 ) -> Result<()> {
     let as_of = match as_of {
         Some(d) => d,
@@ -152,6 +155,7 @@ fn bench_run(
         buckets,
         lease: Duration::seconds(120),
         actor: Actor::system("system:bench"),
+        score: model.is_none(),
     };
     let creditors = store.creditors()?;
     let started = Instant::now();
@@ -160,6 +164,15 @@ fn bench_run(
         reports.push(run_creditor(store.as_ref(), c, &options, &SystemClock)?);
     }
     let run_seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = &model {
+        let scored = scored_run(store.as_ref(), &creditors, &options, path)?;
+        println!("run unscored:  {run_seconds:.2} s");
+        println!(
+            "run scored:    {scored:.2} s (scoring {:.2} s, {:.1}% of the scored run)",
+            scored - run_seconds,
+            100.0 * (scored - run_seconds) / scored.max(1e-9)
+        );
+    }
     let mut scanned = 0;
     let mut floor_seconds = 0.0;
     for (c, r) in creditors.iter().zip(&reports) {
@@ -185,4 +198,52 @@ fn bench_run(
         None => println!("peak RSS:      unknown"),
     }
     Ok(())
+}
+
+/// Installs the model artifact at `path` for every creditor, runs again with scoring and
+/// returns the run's seconds.
+fn scored_run(
+    store: &dyn sepakat_store::Store,
+    creditors: &[sepakat_store::Creditor],
+    options: &RunOptions<'_>,
+    path: &std::path::Path,
+) -> Result<f64> {
+    let artifact =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let model = sepakat_model::Model::from_json(&artifact)
+        .with_context(|| format!("loading {}", path.display()))?;
+    for c in creditors {
+        store.save_model(
+            &sepakat_store::NewModel {
+                creditor: c.id,
+                algorithm: model.algorithm().to_string(),
+                feature_set: sepakat_domain::scoring::FEATURE_SET.to_string(),
+                horizon_days: 30,
+                trained_at: SystemClock.now(),
+                metrics: serde_json::json!({ "installed_from": path.display().to_string() }),
+                artifact: artifact.clone(),
+            },
+            &Actor::system("system:bench"),
+        )?;
+    }
+    let scored = RunOptions {
+        as_of: options.as_of,
+        strategy: options.strategy,
+        gate: options.gate,
+        buckets: options.buckets,
+        lease: options.lease,
+        actor: options.actor.clone(),
+        score: true,
+    };
+    let started = Instant::now();
+    for c in creditors {
+        let report = run_creditor(store, c, &scored, &SystemClock)?;
+        if let Some(s) = &report.scoring {
+            println!(
+                "scored:        {} {} accounts, mean probability {:.3}",
+                c.code, s.scored, s.mean_probability
+            );
+        }
+    }
+    Ok(started.elapsed().as_secs_f64())
 }

@@ -335,6 +335,7 @@ fn nightly_run(
         buckets,
         lease: chrono::Duration::seconds(120),
         actor: Actor::system("system:bench"),
+        score: true,
     };
     let mut allocated = 0;
     for c in store.creditors()? {

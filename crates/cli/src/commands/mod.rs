@@ -16,6 +16,7 @@ mod negotiate;
 mod outbox;
 mod run;
 mod schedule;
+mod scoring;
 mod serve;
 mod template;
 mod user;
@@ -51,7 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Letter(cmd) => letter::run(&config, cmd),
         Command::Creditor(cmd) => creditor::run(&config, cmd),
         Command::User(cmd) => user::run(&config, cmd),
-        Command::Model(cmd) => model::run(cmd),
+        Command::Model(cmd) => model::run(&config, cmd),
         Command::Negotiate(args) => negotiate::run(args),
         Command::Outbox(cmd) => outbox::run(&config, cmd),
     }

@@ -19,8 +19,23 @@ const BENCH_TEST_SHARE: f64 = 0.2;
 const BENCH_SEED: u64 = 42;
 
 /// Runs a `model` subcommand.
-pub fn run(cmd: ModelCommand) -> Result<ExitCode> {
+pub fn run(config: &crate::config::Config, cmd: ModelCommand) -> Result<ExitCode> {
     match cmd {
+        ModelCommand::Fit(args) => super::scoring::fit(config, &args),
+        ModelCommand::List { creditor } => super::scoring::list(config, &creditor),
+        ModelCommand::Activate { creditor, version } => {
+            super::scoring::activate(config, &creditor, version)
+        }
+        ModelCommand::Install {
+            creditor,
+            model,
+            horizon_days,
+        } => super::scoring::install(config, &creditor, &model, horizon_days),
+        ModelCommand::Explain {
+            creditor,
+            account,
+            as_of,
+        } => super::scoring::explain(config, &creditor, &account, as_of),
         ModelCommand::Train(args) => train(&args),
         ModelCommand::Eval {
             model,

@@ -66,6 +66,7 @@ pub(crate) fn run_all(
         buckets: &config.collection.dpd_buckets,
         lease: Duration::seconds(LEASE_SECONDS),
         actor: Actor::system("system:run"),
+        score: true,
     };
     let pause = std::env::var_os(PAUSE_VAR).is_some();
     for creditor in creditors {

@@ -79,6 +79,8 @@ struct RuleFile {
     when: WhenFile,
     action: String,
     template: Option<String>,
+    #[serde(default = "one")]
+    factor: f64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -261,11 +263,18 @@ fn compile_rules(rules: &[RuleFile], cx: &Context<'_>) -> Result<Vec<Rule>, Stri
         let named = |e: String| format!("rule {:?}: {e}", r.id);
         let action = Action::parse(&r.action).map_err(|e| named(format!("action: {e}")))?;
         let when = compile_when(&r.when, cx).map_err(named)?;
+        if !r.factor.is_finite() || r.factor < 0.0 {
+            return Err(named(format!(
+                "factor: {} must be a finite number, not negative",
+                r.factor
+            )));
+        }
         out.push(Rule {
             id: r.id.clone(),
             when,
             action,
             template: r.template.clone(),
+            factor: r.factor,
         });
     }
     Ok(out)

@@ -185,17 +185,33 @@ fn the_default_strategy_treats_a_small_portfolio_as_pinned() {
 #[test]
 fn priority_is_outstanding_times_bucket_weight_with_the_next_day_boost() {
     let s = Strategy::shipped();
+    let rule = &s.champion.rules[0];
+    assert_eq!(rule.factor, 1.0);
     let a = facts(ProductType::Kta, 45, 10_000_000);
-    assert_eq!(s.priority(&a), 15_000_000.0);
+    assert_eq!(s.priority(&a, rule), 15_000_000.0);
     let mut broken = a;
     broken.promise = promise(PromiseStatus::Broken, 1);
-    assert_eq!(s.priority(&broken), 22_500_000.0);
+    assert_eq!(s.priority(&broken, rule), 22_500_000.0);
     broken.promise = promise(PromiseStatus::Broken, 2);
-    assert_eq!(s.priority(&broken), 15_000_000.0);
-    let mut scored = a;
+    assert_eq!(s.priority(&broken, rule), 15_000_000.0);
+    assert_eq!(
+        s.priority(&facts(ProductType::Kta, 0, 10_000_000), rule),
+        0.0
+    );
+}
+
+#[test]
+fn with_a_score_priority_is_expected_recovery_times_the_treatment_factor() {
+    let s = Strategy::shipped();
+    let mut rule = s.champion.rules[0].clone();
+    let mut scored = facts(ProductType::Kta, 45, 10_000_000);
     scored.score = Some(0.5);
-    assert_eq!(s.priority(&scored), 7_500_000.0);
-    assert_eq!(s.priority(&facts(ProductType::Kta, 0, 10_000_000)), 0.0);
+    // The bucket weight (1.5 at 31-60) gives way to the probability to pay.
+    assert_eq!(s.priority(&scored, &rule), 5_000_000.0);
+    rule.factor = 0.6;
+    assert_eq!(s.priority(&scored, &rule), 3_000_000.0);
+    scored.promise = promise(PromiseStatus::Broken, 1);
+    assert_eq!(s.priority(&scored, &rule), 4_500_000.0);
 }
 
 #[test]

@@ -62,6 +62,9 @@ pub struct Rule {
     pub action: Action,
     /// The message or letter template code, if any.
     pub template: Option<String>,
+    /// The treatment factor: how much of the expected recovery this treatment is thought
+    /// to realise, relative to other rules (default 1).
+    pub factor: f64,
 }
 
 /// An ordered list of rules: the champion, or a challenger.
@@ -161,10 +164,15 @@ impl Strategy {
         }
     }
 
-    /// The priority of an account: outstanding × bucket weight, × the boost when its
-    /// promise for yesterday was broken or only partly kept, × the score when present.
-    pub fn priority(&self, account: &AccountFacts<'_>) -> f64 {
-        let weight = self.weights.get(account.bucket).copied().unwrap_or(0.0);
+    /// The priority of an account under the rule that matched it. With a score it is the
+    /// expected recovery: outstanding × probability to pay × the rule's treatment factor;
+    /// without one, outstanding × the bucket's weight (urgency) × the factor. Either way
+    /// × the boost when its promise for yesterday was broken or only partly kept.
+    pub fn priority(&self, account: &AccountFacts<'_>, rule: &Rule) -> f64 {
+        let weight = match account.score {
+            Some(p) => p,
+            None => self.weights.get(account.bucket).copied().unwrap_or(0.0),
+        };
         let follow_up = account.promise.is_some_and(|p| {
             p.days_since_promised == 1
                 && matches!(
@@ -177,8 +185,7 @@ impl Strategy {
         } else {
             1.0
         };
-        let score = account.score.unwrap_or(1.0);
-        score * account.outstanding.value() as f64 * weight * boost
+        account.outstanding.value() as f64 * weight * rule.factor * boost
     }
 }
 

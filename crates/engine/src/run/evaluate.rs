@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sepakat_domain::compliance::{count_attempts, Channel, Consent, ContactRequest, Gate};
+use sepakat_domain::scoring::{features, History};
 use sepakat_domain::strategy::window::{start_of_day, Contact};
 use sepakat_domain::strategy::{
     arm_of, AccountFacts, Action, Candidate, Planned, PromiseFacts, Strategy, WindowPlanner,
@@ -17,6 +18,7 @@ use sepakat_domain::{Dpd, Promise, PromiseStatus, Regime, Zone};
 use sepakat_store::{AccountSnapshot, NewAction, PromiseChange, PromiseRow};
 
 use super::{RunOptions, Waiting};
+use crate::scoring::{history_instant, RowScorer, Scoring};
 
 /// An account's recent interactions (channel, instant) and its last outcome.
 pub(super) type Contacts = (Vec<(Channel, DateTime<Utc>)>, String);
@@ -31,6 +33,8 @@ pub(super) struct Loaded {
     pub consents: HashMap<i64, Vec<Consent>>,
     /// Per account: recent interactions and the last outcome.
     pub contacts: Vec<(i64, Contacts)>,
+    /// Per account with any history, its summary (only when a model scores the run).
+    pub histories: Vec<(i64, History)>,
 }
 
 /// The entry of `list` for account `id`, moving `at` forward; the scan comes in id order,
@@ -77,7 +81,11 @@ pub(super) struct Evaluator<'s> {
     /// Start of the run's date, and its last second, per zone.
     day_start: [DateTime<Utc>; 3],
     day_end: [DateTime<Utc>; 3],
-    cursor: [usize; 3],
+    cursor: [usize; 4],
+    scorer: Option<RowScorer<'s>>,
+    history_at: DateTime<Utc>,
+    pub scored: u64,
+    pub probability_sum: f64,
     pub planner: WindowPlanner<'s>,
     pub waiting: Vec<Waiting>,
     pub changes: Vec<PromiseChange>,
@@ -98,6 +106,7 @@ impl<'s> Evaluator<'s> {
         regime: Regime,
         labels: &'s [String],
         default_team: Option<i64>,
+        scoring: Option<&'s Scoring>,
     ) -> Evaluator<'s> {
         let strategy = options.strategy;
         let rule_slots = strategy.champion.rules.len() + 1;
@@ -112,7 +121,11 @@ impl<'s> Evaluator<'s> {
             percent: strategy.challenger_percent(),
             day_start,
             day_end: day_start.map(|d| d + Duration::hours(24) - Duration::seconds(1)),
-            cursor: [0; 3],
+            cursor: [0; 4],
+            scorer: scoring.map(Scoring::scorer),
+            history_at: history_instant(options.as_of),
+            scored: 0,
+            probability_sum: 0.0,
             planner: WindowPlanner::new(options.gate, options.as_of),
             waiting: Vec::new(),
             changes: Vec::new(),
@@ -136,7 +149,7 @@ impl<'s> Evaluator<'s> {
         let dpd = Dpd::as_of(a.oldest_unpaid_due, options.as_of);
         let bucket = options.buckets.classify(dpd).index;
         let day_start = self.day_start[z];
-        let [promise_at, paused_at, contact_at] = &mut self.cursor;
+        let [promise_at, paused_at, contact_at, history_at] = &mut self.cursor;
         let paused = seek(&cx.paused, paused_at, a.id.0, |p| *p).is_some();
         let promise = seek(&cx.promises, promise_at, a.id.0, |p| p.account.0).map(|p| {
             let status = if p.status == PromiseStatus::Pending {
@@ -167,6 +180,21 @@ impl<'s> Evaluator<'s> {
             }
         });
         let contact = seek(&cx.contacts, contact_at, a.id.0, |c| c.0).map(|c| &c.1);
+        let score = self.scorer.as_mut().map(|scorer| {
+            let history = seek(&cx.histories, history_at, a.id.0, |h| h.0)
+                .map(|h| h.1)
+                .unwrap_or_default();
+            scorer.score(&features(
+                &a.state(),
+                &history,
+                options.as_of,
+                self.history_at,
+            ))
+        });
+        if let Some(p) = score {
+            self.scored += 1;
+            self.probability_sum += p;
+        }
         let facts = AccountFacts {
             product: a.product,
             dpd,
@@ -177,7 +205,7 @@ impl<'s> Evaluator<'s> {
             bucket,
             kolektibilitas: self.regime.classify(dpd),
             outstanding: a.outstanding,
-            score: None,
+            score,
             promise,
             days_since_contact: contact
                 .and_then(|(h, _)| h.last())
@@ -230,7 +258,7 @@ impl<'s> Evaluator<'s> {
             }
         };
         let rule = &strategy.arm(choice.arm).rules[rule_index];
-        let priority = strategy.priority(&facts);
+        let priority = strategy.priority(&facts, rule);
         let team = a.team.or(self.default_team);
         if let (Some(kind), Some(team)) = (choice.action.collector(), team) {
             self.waiting.push(Waiting {

@@ -28,10 +28,11 @@ use sepakat_store::{
 };
 
 use crate::negotiation::track_arrangements;
+use crate::scoring::{history_instant, Scoring};
 use evaluate::{Contacts, Evaluator, Loaded};
 
 pub use floor::storage_floor;
-pub use report::RunReport;
+pub use report::{RunReport, ScoringSummary};
 
 /// What a run needs besides the store: the date, the rules and the process identity.
 pub struct RunOptions<'a> {
@@ -47,6 +48,9 @@ pub struct RunOptions<'a> {
     pub lease: Duration,
     /// Who runs it.
     pub actor: Actor,
+    /// Whether to score with the creditor's active model, if it has one (the benchmark
+    /// turns it off to measure what scoring costs).
+    pub score: bool,
 }
 
 /// `host:pid` of this process, the holder recorded on a run.
@@ -74,6 +78,7 @@ fn load_context(
     store: &dyn Store,
     creditor: &Creditor,
     options: &RunOptions<'_>,
+    scoring: bool,
 ) -> anyhow::Result<(Loaded, Vec<Team>)> {
     let lookback = options
         .as_of
@@ -114,6 +119,17 @@ fn load_context(
         }
         entry.1 = i.outcome;
     }
+    // Only a scored run needs the histories; they come sorted by account.
+    let histories = if scoring {
+        store
+            .history_summaries(creditor.id, history_instant(options.as_of))
+            .context("summarising account histories for scoring")?
+            .into_iter()
+            .map(|(a, h)| (a.0, h))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut paused: Vec<i64> = raw.paused.into_iter().map(|a| a.0).collect();
     paused.sort_unstable();
     paused.dedup();
@@ -123,6 +139,7 @@ fn load_context(
             paused,
             consents,
             contacts,
+            histories,
         },
         raw.teams,
     ))
@@ -212,7 +229,13 @@ fn execute(
         &options.actor,
     )
     .context("tracking arrangements")?;
-    let (cx, teams) = load_context(store, creditor, options)?;
+    let scoring = if options.score {
+        Scoring::load(store, creditor.id)
+            .with_context(|| format!("loading the scoring model of {}", creditor.code))?
+    } else {
+        None
+    };
+    let (cx, teams) = load_context(store, creditor, options, scoring.is_some())?;
     let labels = options.buckets.labels();
     let mut report = RunReport {
         creditor: creditor.code.clone(),
@@ -230,6 +253,7 @@ fn execute(
         creditor.regime.clone(),
         labels,
         teams.first().map(|t| t.id),
+        scoring.as_ref(),
     );
 
     // The scanning thread also decides each account and hands over its actions in
@@ -288,8 +312,20 @@ fn execute(
         refused,
         accounts: scanned,
         unallocated,
+        scored,
+        probability_sum,
         ..
     } = ev;
+    report.scoring = scoring.as_ref().map(|s| ScoringSummary {
+        version: s.info().version,
+        algorithm: s.info().algorithm.clone(),
+        scored,
+        mean_probability: if scored > 0 {
+            probability_sum / scored as f64
+        } else {
+            0.0
+        },
+    });
     report.accounts = scanned;
     report.unallocated = unallocated;
     let actions = sepakat_domain::strategy::Action::ALL;

@@ -48,8 +48,24 @@ pub struct RunReport {
     pub arrangements: TrackingReport,
     /// Gate searches (the rest of the windows came from the per-run memo).
     pub gate_searches: u64,
+    /// The propensity model that scored the accounts, if the creditor has one.
+    pub scoring: Option<ScoringSummary>,
     /// Wall-clock seconds.
     pub seconds: f64,
+}
+
+/// How the run scored: which model, how many accounts, the mean probability.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScoringSummary {
+    /// The model's version.
+    pub version: u32,
+    /// Its learner.
+    pub algorithm: String,
+    /// Accounts scored.
+    pub scored: u64,
+    /// Their mean probability to pay.
+    pub mean_probability: f64,
 }
 
 impl fmt::Display for RunReport {
@@ -91,6 +107,13 @@ impl fmt::Display for RunReport {
             "  arrangements {} tracked, {} instalments changed, {} completed, {} defaulted; {} offers expired",
             a.arrangements, a.instalments_changed, a.completed, a.defaulted, self.offers_expired
         )?;
+        if let Some(s) = &self.scoring {
+            writeln!(
+                f,
+                "  scoring      model v{} ({}), {} accounts scored, mean probability {:.3}",
+                s.version, s.algorithm, s.scored, s.mean_probability
+            )?;
+        }
         write!(
             f,
             "  allocated    {} to collectors, {} unallocated",

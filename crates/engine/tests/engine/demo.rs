@@ -248,6 +248,7 @@ fn nightly_run_over_the_demo_allocates_calls_and_sends_pre_due_reminders() {
             buckets: &buckets,
             lease: chrono::Duration::seconds(120),
             actor: sepakat_store::Actor::system("test"),
+            score: true,
         },
         &FixedClock::new("2026-11-23T18:00:00Z".parse().unwrap()),
     )

@@ -63,6 +63,7 @@ fn options<'a>(strategy: &'a Strategy, gate: &'a Gate, buckets: &'a BucketSet) -
         buckets,
         lease: Duration::seconds(120),
         actor: Actor::system("test"),
+        score: true,
     }
 }
 

@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_debtor_contacts.sql",
         include_str!("../../migrations/postgres/0008_debtor_contacts.sql"),
     ),
+    (
+        10,
+        "0010_scoring.sql",
+        include_str!("../../migrations/postgres/0010_scoring.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

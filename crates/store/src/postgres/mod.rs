@@ -21,6 +21,7 @@ mod payment_import;
 mod pool;
 mod reversal;
 mod run;
+mod scoring;
 mod user;
 mod workbench;
 

@@ -428,7 +428,8 @@ impl RunStore for PostgresStore {
         let statement = client
             .prepare(
                 "SELECT a.id, a.debtor_id, a.product, a.total_outstanding, a.oldest_unpaid_due,
-                        d.province, s.team_id, s.collector_user_id, a.account_no
+                        d.province, s.team_id, s.collector_user_id, a.account_no, a.principal,
+                        a.instalment, a.tenor_months, a.opened_on, a.first_due
                  FROM accounts a JOIN debtors d ON d.id = a.debtor_id
                  LEFT JOIN account_assignments s ON s.account_id = a.id
                  WHERE a.creditor_id = $1 AND a.status = 'open'
@@ -456,6 +457,14 @@ impl RunStore for PostgresStore {
                 team: r.try_get(6).map_err(cell)?,
                 collector: r.try_get::<_, Option<i64>>(7).map_err(cell)?.map(UserId),
                 arm_key: arms.key(account_no.as_bytes()),
+                loan: LoanShape {
+                    principal: Rupiah::new(r.try_get(9).map_err(cell)?),
+                    instalment: Rupiah::new(r.try_get(10).map_err(cell)?),
+                    tenor_months: u32::try_from(r.try_get::<_, i32>(11).map_err(cell)?)
+                        .map_err(|_| corrupt("tenor_months", "negative"))?,
+                    opened_on: r.try_get(12).map_err(cell)?,
+                    first_due: r.try_get(13).map_err(cell)?,
+                },
             });
             if batch.len() == SCAN_BATCH {
                 read += batch.len() as u64;

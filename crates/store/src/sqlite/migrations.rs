@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "debtor_contacts",
         include_str!("../../migrations/sqlite/0008_debtor_contacts.sql"),
     ),
+    (
+        10,
+        "scoring",
+        include_str!("../../migrations/sqlite/0010_scoring.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

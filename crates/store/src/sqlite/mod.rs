@@ -24,6 +24,7 @@ mod outbox;
 mod payment;
 mod reversal;
 mod run;
+mod scoring;
 mod tenant;
 mod workbench;
 

@@ -142,7 +142,8 @@ fn scan_range(
     // the outer loop.
     let mut stmt = c.prepare_cached(
         "SELECT a.id, a.debtor_id, a.product, a.total_outstanding, a.oldest_unpaid_due,
-                d.province, s.team_id, s.collector_user_id, a.account_no
+                d.province, s.team_id, s.collector_user_id, a.account_no, a.principal,
+                a.instalment, a.tenor_months, a.opened_on, a.first_due
          FROM accounts a CROSS JOIN debtors d ON d.id = a.debtor_id
          LEFT JOIN account_assignments s ON s.account_id = a.id
          WHERE a.id BETWEEN ?2 AND ?3 AND +a.creditor_id = ?1 AND a.status = 'open'
@@ -164,6 +165,13 @@ fn scan_range(
             team: r.get(6)?,
             collector: r.get::<_, Option<i64>>(7)?.map(UserId),
             arm_key: arms.key(account_no),
+            loan: LoanShape {
+                principal: Rupiah::new(r.get(9)?),
+                instalment: Rupiah::new(r.get(10)?),
+                tenor_months: r.get(11)?,
+                opened_on: to_day(r.get(12)?)?,
+                first_due: to_day(r.get(13)?)?,
+            },
         };
         if !each(&account) {
             break;

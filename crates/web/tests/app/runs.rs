@@ -30,6 +30,7 @@ fn a_supervisor_reads_the_run_reports_and_a_collector_is_sent_to_work() {
         buckets: &buckets,
         lease: Duration::seconds(120),
         actor: Actor::system("test"),
+        score: true,
     };
     let report =
         run_creditor(app.store.as_ref(), &app.a, &options, app.clock.as_ref()).expect("the run");
