@@ -282,7 +282,7 @@ impl ScoringStore for PostgresStore {
         let mut tx = client.transaction().map_err(db_err(context))?;
         // One writer per creditor at a time, so two trainings get different versions.
         tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('sepakat.model.' || $1::text))",
+            "SELECT pg_advisory_xact_lock(hashtext('sepakat.model.' || ($1::bigint)::text))",
             &[&model.creditor.0],
         )
         .map_err(db_err(context))?;
@@ -366,7 +366,7 @@ impl ScoringStore for PostgresStore {
         let mut client = self.conn()?;
         let mut tx = client.transaction().map_err(db_err(context))?;
         tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('sepakat.model.' || $1::text))",
+            "SELECT pg_advisory_xact_lock(hashtext('sepakat.model.' || ($1::bigint)::text))",
             &[&creditor.0],
         )
         .map_err(db_err(context))?;

@@ -18,6 +18,7 @@ mod payment;
 mod portfolio;
 mod reversal;
 mod run;
+mod scoring;
 mod search;
 mod tenant;
 pub mod workbench;
@@ -32,6 +33,7 @@ pub use payment::*;
 pub use portfolio::*;
 pub use reversal::*;
 pub use run::*;
+pub use scoring::*;
 pub use search::*;
 pub use tenant::*;
 pub use workbench::*;
@@ -116,6 +118,9 @@ macro_rules! contract_tests {
             prune_runs_keeps_the_queue_in_force_and_a_running_one,
             a_run_that_breaks_a_promise_files_the_next_day_call_once,
             a_reversal_request_waits_for_a_second_person_who_reverses_or_rejects_it,
+            history_counts_what_happened_before_the_instant_and_leaves_reversed_payments_out,
+            a_past_state_adds_back_later_payments_and_takes_the_due_date_they_found,
+            models_are_versioned_per_creditor_with_one_active_and_every_change_audited,
             a_debtors_other_contacts_are_kept_and_corrected_by_replacement,
             the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
             worklist_ranks_follow_ups_first_then_priority_and_holds_each_account_once,
