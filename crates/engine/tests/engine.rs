@@ -10,6 +10,7 @@ mod engine {
     pub mod outbox_adapters;
     pub mod payments;
     pub mod run;
+    pub mod scoring;
     pub mod stand_in;
     pub mod support;
     pub mod xlsx;
