@@ -179,6 +179,7 @@ fn sample(rng: &mut StdRng, as_of: NaiveDate) -> Sample {
             made,
             kept: rng.gen_range(0..=made),
         },
+        propensity: None,
     };
     let income = rng.gen_range(2_000_000..60_000_000) / 1_000 * 1_000;
     let declaration = Declaration {

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod ops;
 pub mod portfolio;
 mod routes;
+pub mod scoring;
 pub mod session;
 pub mod standing;
 mod state;

@@ -87,6 +87,7 @@ pub struct AppState {
     pub(crate) clock: Arc<dyn sepakat_domain::Clock>,
     pub(crate) config: Arc<WebConfig>,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) models: Arc<crate::scoring::Models>,
 }
 
 impl AppState {
@@ -98,6 +99,7 @@ impl AppState {
             clock,
             config: Arc::new(config),
             metrics,
+            models: Arc::default(),
         }
     }
 

@@ -177,6 +177,10 @@ pub struct Debt {
     pub charges_paid: Rupiah,
     /// The debtor's promises so far.
     pub promises: PromiseHistory,
+    /// The creditor's propensity model's probability that the debtor pays, when it has
+    /// one: it replaces the promise history as the probability a plan's first payment
+    /// is kept.
+    pub propensity: Option<Probability>,
 }
 
 /// Terms the user asks for explicitly; each replaces the policy's choice.
@@ -374,7 +378,10 @@ pub fn offers(n: &Negotiation) -> Result<OfferSet, OfferError> {
         rules,
         owed,
         charge_room,
-        keep: keep_probability(n.debt.promises, &n.policy.recovery),
+        keep: n
+            .debt
+            .propensity
+            .unwrap_or_else(|| keep_probability(n.debt.promises, &n.policy.recovery)),
         limits: n
             .policy
             .authority

@@ -65,6 +65,7 @@ fn any_debt() -> impl Strategy<Value = Debt> {
                     made,
                     kept: kept.min(made),
                 },
+                propensity: None,
             }
         })
 }

@@ -51,6 +51,7 @@ fn kta() -> Debt {
         original_principal: rp(30_000_000),
         charges_paid: Rupiah::ZERO,
         promises: PromiseHistory { made: 3, kept: 1 },
+        propensity: None,
     }
 }
 
@@ -221,6 +222,7 @@ fn p2p_charges_above_the_cap_are_waived_penalty_first() {
         original_principal: rp(2_000_000),
         charges_paid: rp(300_000),
         promises: PromiseHistory::default(),
+        propensity: None,
     };
     let set = run(&debt, Role::Collector, &OfferRequest::default()).unwrap();
     // Cap 100% × 2.000.000 − 300.000 paid = 1.700.000 room for 2.200.000 of charges.

@@ -323,6 +323,7 @@ impl AccountInput {
             original_principal: amount("account.original_principal", a.original_principal)?,
             charges_paid: amount("account.charges_paid", a.charges_paid)?,
             promises,
+            propensity: None,
         })
     }
 }

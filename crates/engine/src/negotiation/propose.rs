@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sepakat_domain::negotiation::authority::approvers_above;
+use sepakat_domain::negotiation::recovery::Probability;
 use sepakat_domain::negotiation::wire::{
     assess_declaration, compute_offers, DeclarationInput, NegotiationView, OfferRequestInput,
 };
@@ -33,6 +34,9 @@ pub struct Proposal {
     pub today: NaiveDate,
     /// Days the debtor has to accept (`super::DEFAULT_OFFER_DAYS` by default).
     pub offer_days: u32,
+    /// The creditor's propensity model's probability that the debtor pays (0 to 1), when
+    /// it has one: the probability the plan is kept then comes from the model.
+    pub propensity: Option<f64>,
 }
 
 /// A stored offer with every option computed for it.
@@ -92,7 +96,11 @@ fn prepare(
         .regime;
     let payments = store.payments(creditor, account.id)?;
     let promises = store.promises(creditor, account.id)?;
-    let debt = debt_of(&account, &regime, &payments, &promises, proposal.today)?;
+    let mut debt = debt_of(&account, &regime, &payments, &promises, proposal.today)?;
+    debt.propensity = proposal
+        .propensity
+        .filter(|p| p.is_finite())
+        .map(|p| Probability::from_ppm((p.clamp(0.0, 1.0) * 1_000_000.0).round() as u32));
     let declaration = Declaration::try_from(proposal.declaration.clone())?;
     let assessment = assess_declaration(declaration, &policy.ability)?;
     let request = OfferRequest::from(proposal.request);

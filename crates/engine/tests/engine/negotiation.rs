@@ -159,6 +159,7 @@ fn proposal(account: AccountId, rank: u32) -> Proposal {
         chosen_rank: rank,
         today: today(),
         offer_days: 3,
+        propensity: None,
     }
 }
 
@@ -755,4 +756,49 @@ fn every_option_beyond_the_collectors_authority_waits_for_the_approver_it_names(
             None => assert!(offer.data.approvers.is_empty()),
         }
     }
+}
+
+#[test]
+fn the_models_probability_to_pay_replaces_the_promise_history_as_the_keep_probability() {
+    let d = desk();
+    let by_history = preview(
+        d.store(),
+        d.creditor,
+        &proposal(d.account, 1),
+        &NegotiationPolicy::default(),
+    )
+    .expect("options");
+    let scored = Proposal {
+        propensity: Some(0.25),
+        ..proposal(d.account, 1)
+    };
+    let by_model = preview(
+        d.store(),
+        d.creditor,
+        &scored,
+        &NegotiationPolicy::default(),
+    )
+    .expect("options");
+    assert_eq!(by_model.set.keep_probability.ppm(), 250_000);
+    assert_ne!(
+        by_history.set.keep_probability,
+        by_model.set.keep_probability
+    );
+    // A lower probability lowers every option's expected recovery.
+    let expected = |p: &sepakat_engine::negotiation::Preview| {
+        p.set
+            .options
+            .iter()
+            .map(|o| o.recovery.expected)
+            .max()
+            .unwrap()
+    };
+    assert!(expected(&by_model) < expected(&by_history));
+    // Nonsense from a caller is ignored, never a NaN probability.
+    let nan = Proposal {
+        propensity: Some(f64::NAN),
+        ..proposal(d.account, 1)
+    };
+    let p = preview(d.store(), d.creditor, &nan, &NegotiationPolicy::default()).expect("options");
+    assert_eq!(p.set.keep_probability, by_history.set.keep_probability);
 }

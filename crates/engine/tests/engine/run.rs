@@ -408,6 +408,7 @@ fn the_run_lapses_offers_past_their_date_once() {
             chosen_rank: 1,
             today: as_of() - Duration::days(4),
             offer_days: 3,
+            propensity: None,
         };
         if let Ok(p) = propose(
             store.as_ref(),

@@ -34,6 +34,7 @@ fn computed(account: &AccountDetail) -> (Assessment, Vec<Offer>) {
         original_principal: account.terms.principal,
         charges_paid: Rupiah::ZERO,
         promises: PromiseHistory { made: 1, kept: 1 },
+        propensity: None,
     };
     let assessment = assess(
         Declaration {

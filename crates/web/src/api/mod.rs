@@ -9,6 +9,7 @@ pub mod error;
 pub mod negotiation;
 pub mod openapi;
 pub mod portfolio;
+pub mod scoring;
 pub mod supervision;
 pub mod views;
 pub mod work;
@@ -37,7 +38,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/portfolio", get(portfolio::get_portfolio))
         .route("/accounts", get(accounts::list_accounts))
         .route("/accounts/{id}", get(accounts::get_account))
-        .route("/accounts/{id}/payments", get(accounts::list_payments));
+        .route("/accounts/{id}/payments", get(accounts::list_payments))
+        .route("/accounts/{id}/score", get(scoring::get_score));
     // The desk's flows check the role themselves (`work::negotiation`).
     let desk = Router::new()
         .route("/accounts/{id}/offers/preview", post(negotiation::preview))

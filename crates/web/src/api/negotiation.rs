@@ -236,8 +236,13 @@ pub async fn preview(
         state.config().negotiation.clone(),
         state.now(),
     );
+    let models = state.models.clone();
     let view = state
-        .store(move |s| Ok(desk::preview(s, &worker, &settings, &account, &ask, now)))
+        .store(move |s| {
+            Ok(desk::preview(
+                s, &models, &worker, &settings, &account, &ask, now,
+            ))
+        })
         .await??;
     Ok(Json(view).into_response())
 }
@@ -272,10 +277,11 @@ pub async fn create(
         state.config().negotiation.clone(),
         state.now(),
     );
+    let models = state.models.clone();
     let stored = state
         .store(move |s| {
             Ok(desk::propose(
-                s, &worker, &settings, &account, &ask, rank, now,
+                s, &models, &worker, &settings, &account, &ask, rank, now,
             ))
         })
         .await??;

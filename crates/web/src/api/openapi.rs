@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, negotiation, portfolio, supervision, work};
+use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -22,6 +22,7 @@ use crate::api::{accounts, negotiation, portfolio, supervision, work};
         accounts::list_accounts,
         accounts::get_account,
         accounts::list_payments,
+        scoring::get_score,
         accounts::post_payment,
         accounts::get_audit,
         negotiation::preview,

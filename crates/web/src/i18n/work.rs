@@ -315,6 +315,20 @@ words! {
     reassigned: "Rekening dialihkan:", "Accounts reassigned:";
     /// An account number not found.
     unknown_account: "Nomor rekening tidak ditemukan", "Account number not found";
+    /// Workspace panel: the propensity score.
+    score_title: "Peluang bayar", "Probability to pay";
+    /// The score's model, before its version.
+    score_model: "model", "model";
+    /// After the horizon's number of days.
+    score_days: "hari", "days";
+    /// The score panel's explanation of what the number means.
+    score_hint: "Peluang debitur membayar minimal satu angsuran dalam jangka waktu model, dari riwayat pembayaran, janji bayar dan kontak.", "The chance the debtor pays at least one instalment within the model's horizon, from the payment, promise and contact history.";
+    /// Raises the probability.
+    score_up: "menaikkan", "raises";
+    /// Lowers the probability.
+    score_down: "menurunkan", "lowers";
+    /// Worklist column: why this account ranks where it does.
+    score_why: "Mengapa di atas", "Why first";
 }
 
 #[cfg(test)]

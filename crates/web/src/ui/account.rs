@@ -228,7 +228,8 @@ pub(crate) async fn draw_with(
     let detail = account.clone();
     let reads_audit = user.role().reads_audit();
     let now = state.now();
-    let (history, facts, claim, (offers, reversals, contacts, messages)) = state
+    let (today, models) = (state.today(), state.models.clone());
+    let (history, facts, claim, (offers, reversals, contacts, messages), score) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -257,11 +258,19 @@ pub(crate) async fn draw_with(
             }
             let contacts = s.debtor_contacts(creditor, detail.debtor.id)?;
             let messages = s.messages(creditor, Some(id))?;
+            // A model that fails to load must not take the account page down with it.
+            let score = models
+                .explain(s, &detail, today, crate::scoring::REASONS)
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "scoring the account failed");
+                    None
+                });
             Ok((
                 history,
                 ContactFacts::load(s, creditor, &detail, now)?,
                 claim,
                 (offers, reversals, contacts, messages),
+                score,
             ))
         })
         .await?;
@@ -280,6 +289,7 @@ pub(crate) async fn draw_with(
         contacts,
         messages,
         reads_audit,
+        score,
     };
     let mut view = DetailPage::new(page, state, user, loaded, notice);
     view.form_errors = form_errors;

@@ -42,6 +42,8 @@ pub struct Loaded {
     pub messages: Vec<Message>,
     /// Whether the user reads the audit trail (the audit table is shown).
     pub reads_audit: bool,
+    /// The account's probability to pay with its reasons, when the creditor has a model.
+    pub score: Option<(sepakat_store::ModelInfo, sepakat_engine::scoring::Explained)>,
 }
 
 /// The page.
@@ -66,6 +68,8 @@ pub struct DetailPage {
     schedule: Vec<ScheduleRow>,
     account_id: i64,
     work: Workspace,
+    /// The probability to pay and why.
+    score: Option<crate::scoring::ScoreView>,
     /// The user logs contacts here.
     can_log: bool,
     /// The user pauses collection.
@@ -223,6 +227,7 @@ impl DetailPage {
             contacts,
             messages,
             reads_audit,
+            score,
         } = loaded;
         let lang = page.lang;
         let s = lang.strings();
@@ -324,6 +329,7 @@ impl DetailPage {
         DetailPage {
             account_id: a.id.0,
             work,
+            score: score.map(|(info, e)| crate::scoring::ScoreView::new(lang, &info, &e)),
             can_log: role.works_accounts(),
             can_pause: role.supervises(),
             can_post: role.posts_payments(),

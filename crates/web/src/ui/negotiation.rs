@@ -237,14 +237,16 @@ async fn submit(
         Err(e) => return refused(&state, lang, &user, account, form, e).await,
     };
     let (settings, now) = (state.config().negotiation.clone(), state.now());
+    let models = state.models.clone();
     let held = account.clone();
     let option = form.option;
     let result = state
         .store(move |s| {
             Ok(match option {
-                Some(rank) => desk::propose(s, &worker, &settings, &held, &ask, rank, now)
+                Some(rank) => desk::propose(s, &models, &worker, &settings, &held, &ask, rank, now)
                     .map(Answer::Offered),
-                None => desk::preview(s, &worker, &settings, &held, &ask, now).map(Answer::Options),
+                None => desk::preview(s, &models, &worker, &settings, &held, &ask, now)
+                    .map(Answer::Options),
             })
         })
         .await?;

@@ -19,6 +19,8 @@ use crate::AppState;
 
 /// The most rows the worklist page shows.
 const SHOWN: u32 = 200;
+/// The first rows that show why the model ranks them (each costs a history read).
+const EXPLAINED: usize = 25;
 
 /// `GET /kerja`, `POST /kerja/berikutnya`.
 pub fn router() -> Router<AppState> {
@@ -53,6 +55,8 @@ struct Row {
     due: String,
     promise: String,
     held: &'static str,
+    /// The probability to pay and its strongest reason, when the creditor has a model.
+    score: Option<(String, String)>,
 }
 
 fn why(lang: Lang, source: WorkSource) -> &'static str {
@@ -90,6 +94,7 @@ fn row(lang: Lang, user: &CurrentUser, rank: usize, item: WorkItem) -> Row {
             Some(_) => lang.work().held_by,
             None => "",
         },
+        score: None,
     }
 }
 
@@ -104,13 +109,46 @@ async fn worklist(
         return Err(UiError::Forbidden);
     }
     let (creditor, me, now) = (user.creditor.id, user.user.id, state.now());
-    let items = state
-        .store(move |s| s.collector_worklist(creditor, me, now, SHOWN))
+    let (today, models) = (state.today(), state.models.clone());
+    let (items, scores) = state
+        .store(move |s| {
+            let items = s.collector_worklist(creditor, me, now, SHOWN)?;
+            let mut scores = Vec::new();
+            for item in items.iter().take(EXPLAINED) {
+                let Some(detail) = s.account(creditor, item.account)? else {
+                    scores.push(None);
+                    continue;
+                };
+                // A model that fails to load leaves the worklist without scores, not down.
+                match models.explain(s, &detail, today, 1) {
+                    Ok(score) => scores.push(score),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "scoring the worklist failed");
+                        break;
+                    }
+                }
+            }
+            Ok((items, scores))
+        })
         .await?;
+    let mut scores = scores.into_iter();
     let rows = items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| row(lang, &user, i + 1, item))
+        .map(|(i, item)| {
+            let mut r = row(lang, &user, i + 1, item);
+            r.score = scores.next().flatten().map(|(info, e)| {
+                let view = crate::scoring::ScoreView::new(lang, &info, &e);
+                let why = view
+                    .reasons
+                    .into_iter()
+                    .next()
+                    .map(|r| r.text)
+                    .unwrap_or_default();
+                (view.percent, why)
+            });
+            r
+        })
         .collect();
     render(&WorklistPage {
         page: Page::new(lang, lang.work().worklist_title, &user),

@@ -4,6 +4,7 @@
 //! PDF. The rules are the engine's (`sepakat_engine::negotiation`); this adds who may do
 //! what on the desk, and the debtor's calendar as "today".
 
+use crate::scoring::Models;
 use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::negotiation::wire::{DeclarationInput, NegotiationView, OfferRequestInput};
 use sepakat_engine::negotiation::{self as desk, Acceptance, Accepted, NegotiationError, Proposal};
@@ -42,7 +43,11 @@ fn check_negotiator(
     check_holder(s, worker, account, now)
 }
 
+/// The proposal of option `rank`, with the model's probability to pay when the creditor
+/// has a model (a model that fails to load leaves the promise history to decide).
 fn proposal(
+    s: &dyn Store,
+    models: &Models,
     worker: &Worker,
     settings: &NegotiationSettings,
     account: &AccountDetail,
@@ -50,20 +55,27 @@ fn proposal(
     rank: u32,
     now: DateTime<Utc>,
 ) -> Proposal {
+    let today = debtor_today(account, now);
+    let propensity = models.probability(s, account, today).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "scoring the account for the desk failed");
+        None
+    });
     Proposal {
         account: account.id,
         declaration: ask.declaration.clone(),
         request: ask.request,
         role: worker.role,
         chosen_rank: rank,
-        today: debtor_today(account, now),
+        today,
         offer_days: settings.offer_days,
+        propensity,
     }
 }
 
 /// The options for `account`, side by side, storing nothing.
 pub fn preview(
     s: &dyn Store,
+    models: &Models,
     worker: &Worker,
     settings: &NegotiationSettings,
     account: &AccountDetail,
@@ -71,7 +83,7 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<NegotiationView, WorkError> {
     check_negotiator(s, worker, account, now)?;
-    let p = proposal(worker, settings, account, ask, 1, now);
+    let p = proposal(s, models, worker, settings, account, ask, 1, now);
     let preview = desk::preview(s, worker.creditor, &p, &settings.policy)?;
     Ok(preview.view(p.today, worker.role))
 }
@@ -80,6 +92,7 @@ pub fn preview(
 /// it is beyond the worker's authority.
 pub fn propose(
     s: &dyn Store,
+    models: &Models,
     worker: &Worker,
     settings: &NegotiationSettings,
     account: &AccountDetail,
@@ -88,7 +101,7 @@ pub fn propose(
     now: DateTime<Utc>,
 ) -> Result<StoredOffer, WorkError> {
     check_negotiator(s, worker, account, now)?;
-    let p = proposal(worker, settings, account, ask, rank, now);
+    let p = proposal(s, models, worker, settings, account, ask, rank, now);
     Ok(desk::propose(s, worker.creditor, &p, &settings.policy, now, &worker.actor)?.offer)
 }
 
