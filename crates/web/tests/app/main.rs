@@ -7,6 +7,7 @@ mod negotiation;
 mod ops;
 mod pages;
 mod runs;
+mod scoring;
 mod support;
 mod work;
 mod work_api;
