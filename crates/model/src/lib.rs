@@ -13,6 +13,7 @@ mod artifact;
 mod calibration;
 mod dataset;
 mod evaluation;
+mod flat;
 mod gbt;
 mod logistic;
 mod metrics;

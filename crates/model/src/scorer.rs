@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibration::Platt;
 use crate::dataset::{FeatureKind, Schema};
+use crate::flat::FlatTrees;
 use crate::gbt::Gbt;
 use crate::logistic::Logistic;
 use crate::training::Algorithm;
@@ -98,11 +99,16 @@ impl Model {
         self.learner.algorithm()
     }
 
-    /// A scorer for this model (one per thread; reuse it across rows).
+    /// A scorer for this model (one per thread; reuse it across rows). Trees are laid
+    /// out flat for it once, so each row is cheap.
     pub fn scorer(&self) -> Scorer<'_> {
         Scorer {
             model: self,
             encoded: vec![f64::NAN; self.schema.len()],
+            flat: match &self.learner {
+                Learner::Gbt(g) => Some(FlatTrees::new(g)),
+                Learner::Logistic(_) => None,
+            },
         }
     }
 
@@ -113,7 +119,11 @@ impl Model {
 
     /// The calibrated probability of an encoded row (`x[i]` for schema feature `i`).
     pub(crate) fn probability_encoded(&self, x: &[f64]) -> f64 {
-        let p = self.calibration.probability(self.learner.margin(x));
+        self.probability_of_margin(self.learner.margin(x))
+    }
+
+    fn probability_of_margin(&self, margin: f64) -> f64 {
+        let p = self.calibration.probability(margin);
         // Finite parameters cannot make a NaN (overflow saturates to 0 or 1); should a
         // hand-edited artifact make one, score an even chance rather than pass NaN on.
         if p.is_nan() {
@@ -129,6 +139,8 @@ impl Model {
 pub struct Scorer<'m> {
     model: &'m Model,
     encoded: Vec<f64>,
+    /// The trees, flat (None for logistic regression).
+    flat: Option<FlatTrees>,
 }
 
 impl Scorer<'_> {
@@ -136,7 +148,16 @@ impl Scorer<'_> {
     /// value of schema feature `i`; entries past the end of `row` count as missing.
     pub fn score(&mut self, row: &[Value<'_>]) -> f64 {
         self.encode(row);
-        self.model.probability_encoded(&self.encoded)
+        let margin = self.margin();
+        self.model.probability_of_margin(margin)
+    }
+
+    /// The learner's log-odds of the encoded row.
+    fn margin(&self) -> f64 {
+        match &self.flat {
+            Some(trees) => trees.margin(&self.encoded),
+            None => self.model.margin_encoded(&self.encoded),
+        }
     }
 
     /// The probability of a row and, per schema feature, how much that feature moved the
@@ -148,11 +169,11 @@ impl Scorer<'_> {
         self.encode(row);
         let model = self.model;
         let slope = model.calibration.a;
-        let full = model.margin_encoded(&self.encoded);
+        let full = self.margin();
         let effects = (0..self.encoded.len())
             .map(|i| {
                 let kept = std::mem::replace(&mut self.encoded[i], f64::NAN);
-                let without = model.margin_encoded(&self.encoded);
+                let without = self.margin();
                 self.encoded[i] = kept;
                 let effect = slope * (full - without);
                 if effect.is_finite() {
@@ -162,7 +183,7 @@ impl Scorer<'_> {
                 }
             })
             .collect();
-        (model.probability_encoded(&self.encoded), effects)
+        (model.probability_of_margin(full), effects)
     }
 
     fn encode(&mut self, row: &[Value<'_>]) {

@@ -103,11 +103,26 @@ pub struct ScoreView {
     pub reasons: Vec<ReasonView>,
 }
 
+/// `72%`, or `0,4%` below ten percent (one decimal, in the language's decimal mark), so
+/// a low probability is not shown as a flat zero.
+fn percent(lang: Lang, p: f64) -> String {
+    let pct = (p * 100.0).clamp(0.0, 100.0);
+    if pct >= 9.95 {
+        format!("{pct:.0}%")
+    } else {
+        let text = format!("{pct:.1}%");
+        match lang {
+            Lang::Id => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+}
+
 impl ScoreView {
     /// The view of a score.
     pub fn new(lang: Lang, info: &ModelInfo, explained: &Explained) -> ScoreView {
         ScoreView {
-            percent: format!("{:.0}%", explained.probability * 100.0),
+            percent: percent(lang, explained.probability),
             model: format!(
                 "{} v{} ({}), {} {}",
                 lang.work().score_model,
@@ -128,5 +143,19 @@ impl ScoreView {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn low_probabilities_keep_a_decimal_in_the_readers_notation() {
+        assert_eq!(percent(Lang::Id, 0.724), "72%");
+        assert_eq!(percent(Lang::Id, 0.0042), "0,4%");
+        assert_eq!(percent(Lang::En, 0.0042), "0.4%");
+        assert_eq!(percent(Lang::Id, 0.0), "0,0%");
+        assert_eq!(percent(Lang::Id, 1.0), "100%");
     }
 }

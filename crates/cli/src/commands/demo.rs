@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use sepakat_domain::{Clock, Role, SystemClock, Zone};
 use sepakat_engine::demo::{generate, seed_collection, DemoOptions};
+use sepakat_engine::scoring::train::{train_creditor, TrainOptions};
 use sepakat_store::{AccountQuery, Actor, CreditorId, NewUser, Store};
 
 use crate::cli::DemoArgs;
@@ -53,6 +54,10 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
+    // For the pages' scores; data made for benchmarks (`--no-serve`) trains nothing.
+    if args.accounts <= sepakat_engine::demo::PAYMENTS_UP_TO {
+        train_models(store.as_ref(), &options);
+    }
     let bind = args.bind.unwrap_or(config.server.bind);
     super::serve::serve_store(config, store, bind, |addr| {
         println!("\nSepakat demo: http://{addr}/");
@@ -61,6 +66,46 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
             println!("  {username:<11} {name} ({})", role.label());
         }
     })
+}
+
+/// Trains a propensity model for each demo creditor that has none yet, on a sample of
+/// about 2,500 accounts, so the workspace and worklist show scores. A creditor whose
+/// history cannot train a model (one class, too few dates) is named and skipped.
+fn train_models(store: &dyn Store, options: &DemoOptions) {
+    let per_creditor = (options.accounts / 4).max(1);
+    let sample = u32::try_from((250_000 / per_creditor).clamp(1, 100)).unwrap_or(100);
+    let Ok(creditors) = store.creditors() else {
+        return;
+    };
+    for c in creditors {
+        if store.active_model(c.id).ok().flatten().is_some() {
+            continue;
+        }
+        let train = TrainOptions {
+            sample_percent: sample,
+            ..TrainOptions::new(options.today)
+        };
+        match train_creditor(
+            store,
+            c.id,
+            &train,
+            SystemClock.now(),
+            &Actor::system("demo"),
+        ) {
+            Ok((info, report)) => {
+                let auc = report
+                    .candidates
+                    .iter()
+                    .find(|x| x.algorithm == report.chosen)
+                    .map_or(0.0, |x| x.test_auc);
+                println!(
+                    "scoring: {} model v{} ({}) on {} examples, test AUC {auc:.3}",
+                    c.code, info.version, info.algorithm, report.rows
+                );
+            }
+            Err(e) => println!("scoring: {} has no model: {e:#}", c.code),
+        }
+    }
 }
 
 fn has_accounts(store: &dyn Store) -> Result<bool> {

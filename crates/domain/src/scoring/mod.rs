@@ -10,7 +10,7 @@
 
 mod reason;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::dpd::Dpd;
 use crate::interaction::Outcome;
@@ -171,16 +171,20 @@ fn dues_between(state: &AccountState, from: NaiveDate, to: NaiveDate) -> u32 {
         return 0;
     }
     let upto = |date: NaiveDate| -> u32 {
-        // The number of instalments due on or before `date`: months from the first due
-        // date, clamped to the tenor (a binary search would also do; tenors are short).
+        // The number of instalments due on or before `date`, in constant time: the whole
+        // months from the first due date, then one more if that month's due day is past.
         if date < state.first_due {
             return 0;
         }
-        let mut n = 0;
-        while n < state.tenor_months && due_date(state.first_due, n + 1) <= date {
-            n += 1;
-        }
-        n
+        let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let whole = (months(date) - months(state.first_due)).max(0);
+        let seq = u32::try_from(whole + 1).unwrap_or(u32::MAX);
+        let n = if due_date(state.first_due, seq) <= date {
+            seq
+        } else {
+            seq - 1
+        };
+        n.min(state.tenor_months)
     };
     upto(to) - upto(from)
 }
@@ -370,6 +374,31 @@ mod tests {
         assert_eq!(row[F::RightPartyRate as usize], Value::Missing);
         assert_eq!(row[F::LastOutcome as usize], Value::Missing);
         assert_eq!(row[F::ArrearsInstalments as usize], Value::Number(0.0));
+    }
+
+    #[test]
+    fn instalments_due_are_counted_like_walking_the_schedule() {
+        let mut s = state();
+        for (first, tenor) in [
+            ((2026, 1, 31), 24),
+            ((2025, 2, 28), 6),
+            ((2020, 3, 15), 240),
+        ] {
+            s.first_due = d(first.0, first.1, first.2);
+            s.tenor_months = tenor;
+            let mut date = s.first_due - chrono::Duration::days(3);
+            for _ in 0..900 {
+                let walked = (1..=tenor)
+                    .filter(|&k| due_date(s.first_due, k) <= date)
+                    .count();
+                assert_eq!(
+                    dues_between(&s, NaiveDate::MIN, date) as usize,
+                    walked,
+                    "{date}"
+                );
+                date += chrono::Duration::days(9);
+            }
+        }
     }
 
     #[test]

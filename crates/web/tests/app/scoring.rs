@@ -42,9 +42,13 @@ fn install_model(app: &TestApp) {
             }
         })
         .collect();
-    let model = train(&table(&examples), &TrainSpec::new(TARGET, Algorithm::Logistic), date)
-        .expect("trained")
-        .model;
+    let model = train(
+        &table(&examples),
+        &TrainSpec::new(TARGET, Algorithm::Logistic),
+        date,
+    )
+    .expect("trained")
+    .model;
     app.store
         .save_model(
             &NewModel {
@@ -87,7 +91,11 @@ fn the_score_api_answers_null_without_a_model_then_the_probability_with_reasons(
     // Another creditor's account, or no account at all, is not found.
     let other = format!("/api/v1/accounts/{}/score", app.id("B-001"));
     assert_eq!(c.get_with(&other, &[("authorization", &h)]).status, 404);
-    assert_eq!(c.get_with("/api/v1/accounts/abc/score", &[("authorization", &h)]).status, 404);
+    assert_eq!(
+        c.get_with("/api/v1/accounts/abc/score", &[("authorization", &h)])
+            .status,
+        404
+    );
     assert_eq!(c.get("/api/v1/accounts/1/score").status, 401);
 }
 
@@ -101,7 +109,11 @@ fn the_workspace_shows_the_probability_and_its_reasons_once_a_model_is_trained()
     assert!(!before.body.contains("id=\"score-reasons\""));
     install_model(&app);
     let after = c.get(&path);
-    assert!(after.body.contains("id=\"score-reasons\""), "{}", after.body);
+    assert!(
+        after.body.contains("id=\"score-reasons\""),
+        "{}",
+        after.body
+    );
     assert!(after.body.contains("Peluang bayar"));
     assert!(after.body.contains("model v1 (logistic), 30 hari"));
 }
