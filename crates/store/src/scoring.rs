@@ -152,15 +152,18 @@ pub(crate) fn right_party_sql() -> String {
         .join(", ")
 }
 
+/// (account, paid short, paid long, last payment, longest DPD paid).
+pub(crate) type PaymentPart = (i64, i64, i64, Option<DateTime<Utc>>, Option<i64>);
+/// (account, attempts recent, attempts short, right party short, last at, last outcome).
+pub(crate) type InteractionPart = (i64, i64, i64, i64, Option<DateTime<Utc>>, Option<String>);
+
 /// Per-account rows of one history query, to be merged.
 #[derive(Debug, Default)]
 pub(crate) struct Parts {
-    /// (account, paid short, paid long, last payment, longest DPD paid).
-    pub payments: Vec<(i64, i64, i64, Option<DateTime<Utc>>, Option<i64>)>,
+    pub payments: Vec<PaymentPart>,
     /// (account, made, kept, broken).
     pub promises: Vec<(i64, i64, i64, i64)>,
-    /// (account, attempts recent, attempts short, right party short, last at, last outcome).
-    pub interactions: Vec<(i64, i64, i64, i64, Option<DateTime<Utc>>, Option<String>)>,
+    pub interactions: Vec<InteractionPart>,
     /// (account, arrangements, defaulted).
     pub arrangements: Vec<(i64, i64, i64)>,
 }

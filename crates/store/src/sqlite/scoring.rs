@@ -310,11 +310,11 @@ impl ScoringStore for SqliteStore {
 
     fn active_model(&self, creditor: CreditorId) -> StoreResult<Option<(ModelInfo, String)>> {
         self.read(|c| {
-            c.prepare_cached(&format!(
+            c.prepare_cached(
                 "SELECT creditor_id, version, algorithm, feature_set, horizon_days, trained_at,
                         trained_by, metrics, active, artifact
-                 FROM scoring_models WHERE creditor_id = ?1 AND active = 1"
-            ))?
+                 FROM scoring_models WHERE creditor_id = ?1 AND active = 1",
+            )?
             .query_row([creditor.0], |r| {
                 Ok(info(r).and_then(|i| Ok((i, r.get(9)?))))
             })
