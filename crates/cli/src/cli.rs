@@ -199,11 +199,14 @@ pub enum BenchCommand {
         /// The date to plan for (default 2026-11-24, the demo's and the peers' date).
         #[arg(long)]
         as_of: Option<NaiveDate>,
-        /// A model artifact (`model train` or `model fit --export` + `model train`): the
-        /// run goes once without scoring, then the model is installed for every creditor
-        /// and the run goes again; prints what scoring cost.
+        /// A model artifact (`model train` or `model fit --export` + `model train`): it is
+        /// installed for every creditor, and each round runs once without scoring and once
+        /// with it; prints what scoring cost (fastest against fastest).
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Rounds to run; the figures are the fastest round's.
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
     },
     /// Compute every payment option for generated accounts; prints per-account latency.
     Offers {

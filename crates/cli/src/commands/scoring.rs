@@ -150,6 +150,20 @@ pub fn install(config: &Config, code: &str, path: &Path, horizon_days: u32) -> R
     }
     let store = super::open_store(config)?;
     let creditor = creditor(store.as_ref(), code)?;
+    let info = install_artifact(store.as_ref(), &creditor, path, horizon_days, &actor())?;
+    println!("stored {}", summary(&info));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Stores the artifact at `path` as `creditor`'s newest model, after checking that the run
+/// can score with it.
+pub(crate) fn install_artifact(
+    store: &dyn Store,
+    creditor: &Creditor,
+    path: &Path,
+    horizon_days: u32,
+    actor: &Actor,
+) -> Result<ModelInfo> {
     let artifact =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let model = sepakat_model::Model::from_json(&artifact)
@@ -176,9 +190,7 @@ pub fn install(config: &Config, code: &str, path: &Path, horizon_days: u32) -> R
         active: false,
     };
     Scoring::new(check, &new.artifact).with_context(|| format!("checking {}", path.display()))?;
-    let info = store.save_model(&new, &actor())?;
-    println!("stored {}", summary(&info));
-    Ok(ExitCode::SUCCESS)
+    Ok(store.save_model(&new, actor)?)
 }
 
 /// `model explain`.
