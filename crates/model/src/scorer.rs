@@ -105,6 +105,9 @@ impl Model {
         Scorer {
             model: self,
             encoded: vec![f64::NAN; self.schema.len()],
+            queued: Vec::new(),
+            queued_rows: 0,
+            margins: Vec::new(),
             flat: match &self.learner {
                 Learner::Gbt(g) => Some(FlatTrees::new(g)),
                 Learner::Logistic(_) => None,
@@ -139,6 +142,12 @@ impl Model {
 pub struct Scorer<'m> {
     model: &'m Model,
     encoded: Vec<f64>,
+    /// Rows queued for [`Scorer::score_queued`], encoded, end to end.
+    queued: Vec<f64>,
+    /// How many rows are queued.
+    queued_rows: usize,
+    /// Their margins, reused.
+    margins: Vec<f64>,
     /// The trees, flat (None for logistic regression).
     flat: Option<FlatTrees>,
 }
@@ -150,6 +159,41 @@ impl Scorer<'_> {
         self.encode(row);
         let margin = self.margin();
         self.model.probability_of_margin(margin)
+    }
+
+    /// Queues a row for [`Scorer::score_queued`]; it is encoded now, so `row` need not
+    /// outlive the call.
+    pub fn queue(&mut self, row: &[Value<'_>]) {
+        self.encode(row);
+        self.queued.extend_from_slice(&self.encoded);
+        self.queued_rows += 1;
+    }
+
+    /// Scores the queued rows into `out` (one probability per row, in the order queued)
+    /// and empties the queue. Each probability is the one [`Scorer::score`] gives that row,
+    /// bit for bit; for trees a block is faster than row by row, as each tree is walked
+    /// over many rows while its nodes are in cache.
+    pub fn score_queued(&mut self, out: &mut Vec<f64>) {
+        let (width, rows) = (self.encoded.len(), self.queued_rows);
+        self.margins.clear();
+        match &self.flat {
+            Some(trees) if width > 0 => trees.margins(&self.queued, width, &mut self.margins),
+            _ => {
+                let model = self.model;
+                self.margins.extend(
+                    (0..rows)
+                        .map(|r| model.margin_encoded(&self.queued[r * width..(r + 1) * width])),
+                );
+            }
+        }
+        out.clear();
+        out.extend(
+            self.margins
+                .iter()
+                .map(|&m| self.model.probability_of_margin(m)),
+        );
+        self.queued.clear();
+        self.queued_rows = 0;
     }
 
     /// The learner's log-odds of the encoded row.

@@ -227,3 +227,35 @@ proptest! {
         })?;
     }
 }
+
+proptest! {
+    #[test]
+    fn rows_scored_in_a_queue_score_exactly_as_one_by_one(
+        rows in prop::collection::vec(prop::collection::vec(value(), 0..4), 0..150),
+    ) {
+        thread_local! {
+            static MODELS: Vec<Model> = [Algorithm::Gbt, Algorithm::Logistic]
+                .map(|a| train(&table(&sample(plain)), &spec(a), day()).unwrap().model)
+                .to_vec();
+        }
+        MODELS.with(|models| {
+            for model in models {
+                let mut one = model.scorer();
+                let mut queued = model.scorer();
+                for row in &rows {
+                    queued.queue(row);
+                }
+                let mut out = vec![0.5; 3];
+                queued.score_queued(&mut out);
+                prop_assert_eq!(out.len(), rows.len());
+                for (row, p) in rows.iter().zip(&out) {
+                    prop_assert_eq!(p.to_bits(), one.score(row).to_bits(), "{:?}", row);
+                }
+                // The queue is empty again.
+                queued.score_queued(&mut out);
+                prop_assert!(out.is_empty());
+            }
+            Ok(())
+        })?;
+    }
+}

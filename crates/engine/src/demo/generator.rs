@@ -567,8 +567,8 @@ fn loan(rng: &mut StdRng, spec: &CreditorSpec, product: ProductType, today: Naiv
     }
 }
 
-/// A few payments before the file date: the last instalments of a current account
-/// (prepaying principal), or a small part-payment of a delinquent one.
+/// Payments before the file date: the last six to twelve instalments of a current account
+/// (a year of history for learning who pays), or a small part-payment of a delinquent one.
 fn historic_payments(
     rng: &mut StdRng,
     account_no: &str,
@@ -598,7 +598,7 @@ fn historic_payments(
         .filter(|_| !is_current(&loan.balance, today));
     match overdue {
         None if loan.paid > 0 && loan.terms.tenor_months > 1 => {
-            let count = loan.paid.min(rng.gen_range(1..=3));
+            let count = loan.paid.min(rng.gen_range(6..=12));
             for j in 0..count {
                 let seq = loan.paid - count + j;
                 let due = loan

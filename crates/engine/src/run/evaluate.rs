@@ -83,6 +83,8 @@ pub(super) struct Evaluator<'s> {
     day_end: [DateTime<Utc>; 3],
     cursor: [usize; 4],
     scorer: Option<RowScorer<'s>>,
+    /// The probabilities of the batch being decided (empty without a model).
+    scores: Vec<f64>,
     history_at: DateTime<Utc>,
     pub scored: u64,
     pub probability_sum: f64,
@@ -123,6 +125,7 @@ impl<'s> Evaluator<'s> {
             day_end: day_start.map(|d| d + Duration::hours(24) - Duration::seconds(1)),
             cursor: [0; 4],
             scorer: scoring.map(Scoring::scorer),
+            scores: Vec::new(),
             history_at: history_instant(options.as_of),
             scored: 0,
             probability_sum: 0.0,
@@ -138,8 +141,40 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// Decides one account; pushes its action, if any, onto `out`.
-    pub(super) fn account(&mut self, a: &AccountSnapshot, out: &mut Vec<NewAction<'s>>) {
+    /// Decides a batch of accounts (in id order); pushes their actions onto `out`. With a
+    /// model, the batch is scored first, all at once.
+    pub(super) fn batch(&mut self, batch: &[AccountSnapshot], out: &mut Vec<NewAction<'s>>) {
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.clear();
+        if let Some(scorer) = self.scorer.as_mut() {
+            let histories = &self.cx.histories;
+            let at = &mut self.cursor[3];
+            for a in batch {
+                let history = seek(histories, at, a.id.0, |h| h.0)
+                    .map(|h| h.1)
+                    .unwrap_or_default();
+                scorer.queue(&features(
+                    &a.state(),
+                    &history,
+                    self.options.as_of,
+                    self.history_at,
+                ));
+            }
+            scorer.score_queued(&mut scores);
+            self.scored += scores.len() as u64;
+            for p in &scores {
+                self.probability_sum += p;
+            }
+        }
+        for (i, a) in batch.iter().enumerate() {
+            self.account(a, scores.get(i).copied(), out);
+        }
+        self.scores = scores;
+    }
+
+    /// Decides one account with its probability to pay, if scored; pushes its action, if
+    /// any, onto `out`.
+    fn account(&mut self, a: &AccountSnapshot, score: Option<f64>, out: &mut Vec<NewAction<'s>>) {
         let options = self.options;
         let strategy: &'s Strategy = options.strategy;
         let cx = self.cx;
@@ -149,7 +184,7 @@ impl<'s> Evaluator<'s> {
         let dpd = Dpd::as_of(a.oldest_unpaid_due, options.as_of);
         let bucket = options.buckets.classify(dpd).index;
         let day_start = self.day_start[z];
-        let [promise_at, paused_at, contact_at, history_at] = &mut self.cursor;
+        let [promise_at, paused_at, contact_at, _] = &mut self.cursor;
         let paused = seek(&cx.paused, paused_at, a.id.0, |p| *p).is_some();
         let promise = seek(&cx.promises, promise_at, a.id.0, |p| p.account.0).map(|p| {
             let status = if p.status == PromiseStatus::Pending {
@@ -180,21 +215,6 @@ impl<'s> Evaluator<'s> {
             }
         });
         let contact = seek(&cx.contacts, contact_at, a.id.0, |c| c.0).map(|c| &c.1);
-        let score = self.scorer.as_mut().map(|scorer| {
-            let history = seek(&cx.histories, history_at, a.id.0, |h| h.0)
-                .map(|h| h.1)
-                .unwrap_or_default();
-            scorer.score(&features(
-                &a.state(),
-                &history,
-                options.as_of,
-                self.history_at,
-            ))
-        });
-        if let Some(p) = score {
-            self.scored += 1;
-            self.probability_sum += p;
-        }
         let facts = AccountFacts {
             product: a.product,
             dpd,

@@ -266,9 +266,7 @@ fn execute(
             let mut ev = evaluator;
             let scanned = store.scan_open_accounts(creditor.id, &arms, &mut |batch| {
                 let mut out = Vec::with_capacity(batch.len());
-                for a in batch {
-                    ev.account(a, &mut out);
-                }
+                ev.batch(batch, &mut out);
                 out.is_empty() || tx.send(out).is_ok()
             });
             scanned.map(|_| ev)

@@ -127,6 +127,18 @@ impl RowScorer<'_> {
         self.scorer.score(&self.values)
     }
 
+    /// Queues a row for [`RowScorer::score_queued`].
+    pub fn queue(&mut self, row: &Row) {
+        self.fill(row);
+        self.scorer.queue(&self.values);
+    }
+
+    /// The probabilities of the queued rows, in order, as [`RowScorer::score`] gives them
+    /// (faster for many rows); empties the queue.
+    pub fn score_queued(&mut self, out: &mut Vec<f64>) {
+        self.scorer.score_queued(out);
+    }
+
     /// The probability and the `top` features that moved it most.
     pub fn explain(&mut self, row: &Row, top: usize) -> Explained {
         self.fill(row);

@@ -72,6 +72,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/accounts/{id}/promises", get(work::promises))
         .route("/accounts/{id}/follow-ups", get(work::follow_ups))
+        .route(
+            "/accounts/{id}/follow-ups/{follow_up}/done",
+            post(work::complete_follow_up),
+        )
         .route("/accounts/{id}/pause", post(supervision::pause))
         .route("/team", get(supervision::overview))
         .route("/team/reassign", post(supervision::reassign));

@@ -42,6 +42,7 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
         work::interactions,
         work::promises,
         work::follow_ups,
+        work::complete_follow_up,
         supervision::pause,
         supervision::overview,
         supervision::reassign,

@@ -15,7 +15,8 @@ use sepakat_domain::compliance::{Channel, Party};
 use sepakat_domain::interaction::{Direction, Outcome, Reason};
 use sepakat_domain::Rupiah;
 use sepakat_store::{
-    AccountDetail, Claim, FollowUp, Interaction, NewEvidence, StoredPromise, WorkItem, WorkSource,
+    AccountDetail, Claim, FollowUp, FollowUpId, Interaction, NewEvidence, StoredPromise, WorkItem,
+    WorkSource,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,7 +27,7 @@ use crate::api::views::Money;
 use crate::api::{body, ApiUser};
 use crate::i18n::Named;
 use crate::work::contact::ContactInput;
-use crate::work::{claim, Problem, WorkError, Worker};
+use crate::work::{claim, contact, Problem, WorkError, Worker};
 use crate::AppState;
 
 /// The largest contact body: the page's 48 MB of evidence files, in base64.
@@ -612,4 +613,31 @@ pub async fn follow_ups(
         .store(move |s| s.follow_ups(creditor, account.id))
         .await?;
     Ok(Json(list.into_iter().map(FollowUpView::from).collect()))
+}
+
+/// `POST /api/v1/accounts/{id}/follow-ups/{follow_up}/done`.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/follow-ups/{follow_up}/done", tag = "workbench",
+    params(("id" = i64, Path, description = "Account id"),
+        ("follow_up" = i64, Path, description = "Follow-up id (of this account)")),
+    responses((status = 204, description = "Marked done. Audited"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not the caller's account, or a role that does not work accounts", body = ErrorBody),
+        (status = 404, description = "No such account, or no such follow-up of it", body = ErrorBody),
+        (status = 409, description = "Already done, or the account is held by someone else", body = ErrorBody)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+pub async fn complete_follow_up(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((raw_id, follow_up)): Path<(String, i64)>,
+) -> Result<StatusCode, ApiError> {
+    let account = account(&state, &user, &raw_id, None).await?;
+    contact::complete_follow_up(
+        &state,
+        &Worker::from(&user),
+        &account,
+        FollowUpId(follow_up),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -153,6 +153,14 @@ words! {
     follow_ups_title: "Tindak lanjut", "Follow-ups";
     /// Done.
     done: "Selesai", "Done";
+    /// Button: mark a follow-up done.
+    mark_done: "Tandai selesai", "Mark done";
+    /// No open follow-ups.
+    no_follow_ups: "Tidak ada tindak lanjut terbuka.", "No open follow-ups.";
+    /// A follow-up's due time has passed.
+    overdue: "lewat waktu", "overdue";
+    /// Notice: a follow-up marked done.
+    follow_up_done: "Tindak lanjut ditandai selesai.", "Follow-up marked done.";
     /// Pause form title.
     pause_title: "Hentikan penagihan sementara", "Pause collection";
     /// Pause reason.

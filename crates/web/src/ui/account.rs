@@ -229,7 +229,7 @@ pub(crate) async fn draw_with(
     let reads_audit = user.role().reads_audit();
     let now = state.now();
     let (today, models) = (state.today(), state.models.clone());
-    let (history, facts, claim, (offers, reversals, contacts, messages), score) = state
+    let (history, facts, claim, (offers, reversals, contacts, follow_ups, messages), score) = state
         .store(move |s| {
             let history = History {
                 interactions: s.interactions(creditor, id)?,
@@ -257,6 +257,7 @@ pub(crate) async fn draw_with(
                 }
             }
             let contacts = s.debtor_contacts(creditor, detail.debtor.id)?;
+            let follow_ups = s.follow_ups(creditor, id)?;
             let messages = s.messages(creditor, Some(id))?;
             // A model that fails to load must not take the account page down with it.
             let score = models
@@ -269,7 +270,7 @@ pub(crate) async fn draw_with(
                 history,
                 ContactFacts::load(s, creditor, &detail, now)?,
                 claim,
-                (offers, reversals, contacts, messages),
+                (offers, reversals, contacts, follow_ups, messages),
                 score,
             ))
         })
@@ -287,6 +288,7 @@ pub(crate) async fn draw_with(
         offers,
         reversals,
         contacts,
+        follow_ups,
         messages,
         reads_audit,
         score,

@@ -7,7 +7,7 @@ use askama::Template;
 use sepakat_domain::{ScheduleMethod, Zone};
 use sepakat_store::gate::ContactFacts;
 use sepakat_store::{
-    AccountDetail, AuditEntry, Claim, DebtorContact, Message, MessageStatus, Payment,
+    AccountDetail, AuditEntry, Claim, DebtorContact, FollowUp, Message, MessageStatus, Payment,
     ReversalRequest, StoredOffer,
 };
 
@@ -38,6 +38,8 @@ pub struct Loaded {
     pub reversals: Vec<(ReversalRequest, String)>,
     /// The debtor's other contacts.
     pub contacts: Vec<DebtorContact>,
+    /// The account's follow-ups.
+    pub follow_ups: Vec<FollowUp>,
     /// The account's messages, oldest first.
     pub messages: Vec<Message>,
     /// Whether the user reads the audit trail (the audit table is shown).
@@ -225,6 +227,7 @@ impl DetailPage {
             offers,
             reversals,
             contacts,
+            follow_ups,
             messages,
             reads_audit,
             score,
@@ -303,6 +306,7 @@ impl DetailPage {
             Some("batal-diajukan") => Some(w.reversal_requested),
             Some("batal-ditolak") => Some(w.reversal_rejected),
             Some("kontak-lain") => Some(w.contact_added),
+            Some("tindak-lanjut") => Some(w.follow_up_done),
             Some("pesan") => Some(w.message_queued),
             _ => None,
         };
@@ -319,6 +323,7 @@ impl DetailPage {
                 pauses: &pauses,
                 interactions: &interactions,
                 contacts: &contacts,
+                follow_ups: &follow_ups,
                 facts: &facts,
                 timeline: timeline::build(history),
                 collector: &user.user.full_name,

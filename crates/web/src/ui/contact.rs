@@ -1,6 +1,7 @@
 //! The contact form of the account workspace and the claim buttons:
 //! `POST /akun/{id}/kontak` (multipart: evidence files ride along), `POST /akun/{id}/ambil`,
-//! `POST /akun/{id}/lepas`, and the debtor's other contacts: `POST /akun/{id}/kontak-lain`.
+//! `POST /akun/{id}/lepas`, the debtor's other contacts: `POST /akun/{id}/kontak-lain`, and
+//! a follow-up marked done: `POST /akun/{id}/tindak-lanjut/{follow_up}/selesai`.
 //! A refused form re-draws the workspace with the reason.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -12,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sepakat_domain::compliance::{Channel, Party};
 use sepakat_domain::interaction::{Direction, Outcome, Reason};
 use sepakat_domain::Rupiah;
-use sepakat_store::{AccountDetail, NewEvidence};
+use sepakat_store::{AccountDetail, FollowUpId, NewEvidence};
 
 use crate::i18n::{Lang, Named};
 use crate::session::CurrentUser;
@@ -34,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/akun/{id}/kontak-lain", post(add_other_contact))
         .route("/akun/{id}/ambil", post(take))
         .route("/akun/{id}/lepas", post(release))
+        .route(
+            "/akun/{id}/tindak-lanjut/{follow_up}/selesai",
+            post(complete_follow_up),
+        )
 }
 
 /// Re-draws the workspace with `error` (422), or passes other failures on.
@@ -164,6 +169,23 @@ async fn release(
     let account = load_account(&state, &user, &raw_id).await?;
     match crate::work::claim::release(&state, &(&user).into(), &account).await {
         Ok(()) => Ok(Redirect::to("/kerja").into_response()),
+        Err(e) => refused(&state, lang, &user, account, e).await,
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+async fn complete_follow_up(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path((raw_id, follow_up)): Path<(String, i64)>,
+) -> Result<Response, UiError> {
+    let account = load_account(&state, &user, &raw_id).await?;
+    let id = FollowUpId(follow_up);
+    match crate::work::contact::complete_follow_up(&state, &(&user).into(), &account, id).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/akun/{}?ok=tindak-lanjut", account.id)).into_response())
+        }
         Err(e) => refused(&state, lang, &user, account, e).await,
     }
 }

@@ -9,7 +9,9 @@ use sepakat_domain::negotiation::Playbook;
 use sepakat_domain::script::{CallScript, RenderedStep};
 use sepakat_domain::template::{MessageContext, Salutation};
 use sepakat_domain::{PromiseStatus, Zone};
-use sepakat_store::{AccountDetail, DebtorContact, Interaction, Pause, StoredPromise};
+use sepakat_store::{
+    AccountDetail, DebtorContact, FollowUp, FollowUpKind, Interaction, Pause, StoredPromise,
+};
 
 use crate::format;
 use crate::i18n::{Lang, Named};
@@ -94,6 +96,20 @@ pub struct ContactRow {
     pub note: String,
 }
 
+/// An open follow-up of the account.
+pub struct FollowUpRow {
+    /// Id.
+    pub id: i64,
+    /// What kind, in words.
+    pub kind: &'static str,
+    /// When it is due, in the debtor's zone (`09.00 WITA`).
+    pub due: String,
+    /// Whether the due time has passed.
+    pub overdue: bool,
+    /// The note.
+    pub note: String,
+}
+
 /// What the workspace shows besides the account's data.
 pub struct Workspace {
     /// The debtor's local time now.
@@ -134,6 +150,8 @@ pub struct Workspace {
     pub min_promise_date: String,
     /// The timeline.
     pub timeline: Vec<TimelineRow>,
+    /// Open follow-ups, soonest first.
+    pub follow_ups: Vec<FollowUpRow>,
 }
 
 /// The parts the workspace is built from.
@@ -148,6 +166,8 @@ pub struct Inputs<'a> {
     pub interactions: &'a [Interaction],
     /// The debtor's other contacts.
     pub contacts: &'a [DebtorContact],
+    /// Its follow-ups.
+    pub follow_ups: &'a [FollowUp],
     /// What the compliance gate is told about the account now.
     pub facts: &'a ContactFacts,
     /// The merged timeline.
@@ -282,8 +302,34 @@ impl Workspace {
                 .iter()
                 .map(|e| timeline_row(lang, zone, e))
                 .collect(),
+            follow_ups: follow_up_rows(lang, zone, now, inputs.follow_ups),
         }
     }
+}
+
+/// The open follow-ups, soonest first.
+fn follow_up_rows(
+    lang: Lang,
+    zone: Zone,
+    now: DateTime<Utc>,
+    follow_ups: &[FollowUp],
+) -> Vec<FollowUpRow> {
+    let w = lang.work();
+    let mut open: Vec<&FollowUp> = follow_ups.iter().filter(|f| f.done_at.is_none()).collect();
+    open.sort_by_key(|f| (f.due_at, f.id.0));
+    open.into_iter()
+        .map(|f| FollowUpRow {
+            id: f.id.0,
+            kind: match f.kind {
+                FollowUpKind::CallBack => w.follow_up_call_back,
+                FollowUpKind::PromiseReminder => w.follow_up_promise_reminder,
+                FollowUpKind::BrokenPromise => w.follow_up_broken_promise,
+            },
+            due: format::date_time(lang, f.due_at, zone),
+            overdue: f.due_at <= now,
+            note: f.note.clone(),
+        })
+        .collect()
 }
 
 /// What the script may say about this account.

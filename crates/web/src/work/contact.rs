@@ -14,8 +14,8 @@ use sepakat_domain::evidence::EvidencePolicy;
 use sepakat_domain::interaction::{Direction, Outcome, Reason};
 use sepakat_domain::Rupiah;
 use sepakat_store::{
-    AccountDetail, ContactIds, ContactPromise, FollowUpKind, NewContact, NewEvidence, NewFollowUp,
-    NewInteraction, Store,
+    AccountDetail, ContactIds, ContactPromise, FollowUpId, FollowUpKind, NewContact, NewEvidence,
+    NewFollowUp, NewInteraction, Store,
 };
 
 use super::error::{Problem, WorkError};
@@ -201,4 +201,34 @@ fn check_fields(
             .map_err(|err| invalid("evidence", Problem::Evidence(err)))?;
     }
     Ok(())
+}
+
+/// Marks the follow-up `id` of `account` done (a call back made some other way, a
+/// reminder no longer needed): for whoever may work the account. A follow-up of another
+/// account is not found; one already done is refused.
+pub async fn complete_follow_up(
+    state: &AppState,
+    worker: &Worker,
+    account: &AccountDetail,
+    id: FollowUpId,
+) -> Result<(), WorkError> {
+    if !worker.role.works_accounts() {
+        return Err(WorkError::Forbidden);
+    }
+    let (now, worker, account) = (state.now(), worker.clone(), account.clone());
+    state
+        .store(move |s| {
+            Ok((|| {
+                check_holder(s, &worker, &account, now)?;
+                if !s
+                    .follow_ups(worker.creditor, account.id)?
+                    .iter()
+                    .any(|f| f.id == id)
+                {
+                    return Err(WorkError::NotFound);
+                }
+                Ok(s.complete_follow_up(worker.creditor, id, now, &worker.actor)?)
+            })())
+        })
+        .await?
 }

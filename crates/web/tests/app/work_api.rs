@@ -496,6 +496,94 @@ fn a_supervisor_sees_the_team_and_reassigns_accounts_all_or_nothing() {
 }
 
 #[test]
+fn a_follow_up_is_shown_in_the_debtors_zone_and_marked_done_once_on_the_page_or_the_api() {
+    let app = TestApp::spawn();
+    assign_a001(&app);
+    let id = app.id("A-001");
+    let k = As::new(&app, "kolektor_a");
+    let logged = k.post(
+        &format!("/accounts/{id}/interactions"),
+        &call(
+            "no_answer",
+            r#""call_back_at": "2026-11-25T10:00","#,
+            "fu-1",
+        ),
+    );
+    assert_eq!(logged.status, 201, "{}", logged.body);
+    let first = logged.json()["follow_up_ids"][0]
+        .as_i64()
+        .expect("a call-back");
+    let logged = k.post(
+        &format!("/accounts/{id}/interactions"),
+        &call(
+            "no_answer",
+            r#""call_back_at": "2026-11-26T09:30","#,
+            "fu-2",
+        ),
+    );
+    assert_eq!(logged.status, 201, "{}", logged.body);
+    let second = logged.json()["follow_up_ids"][0]
+        .as_i64()
+        .expect("a call-back");
+
+    // The workspace lists both, in the debtor's zone, with a button each.
+    let c = app.logged_in("kolektor_a");
+    let page = c.get(&format!("/akun/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("id=\"follow-up-{first}\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("10.00 WIB"), "the due time in WIB");
+    assert!(
+        page.body.contains("09.30 WIB"),
+        "the second due time in WIB"
+    );
+    let token = c.csrf();
+    let done = c.post_form(
+        &format!("/akun/{id}/tindak-lanjut/{first}/selesai"),
+        &[("csrf_token", &token)],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let page = c.get(&done.location.clone().unwrap_or_default());
+    assert!(
+        page.body.contains("Tindak lanjut ditandai selesai."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!("id=\"follow-up-{first}\"")));
+    assert!(page.body.contains(&format!("id=\"follow-up-{second}\"")));
+
+    // The API marks the other one; a second time is refused, as is an unknown id or
+    // another creditor's account; nothing else changes.
+    let path = |account: i64, f: i64| format!("/accounts/{account}/follow-ups/{f}/done");
+    assert_eq!(k.post(&path(id, second), "").status, 204);
+    let again = k.post(&path(id, second), "");
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("already done"), "{}", again.body);
+    assert_eq!(k.post(&path(id, 999_999), "").status, 404);
+    assert_eq!(k.post(&path(app.id("B-001"), first), "").status, 404);
+    let compliance = As::new(&app, "kepatuhan_a");
+    assert_eq!(compliance.post(&path(id, first), "").status, 403);
+
+    let list = k.get(&format!("/accounts/{id}/follow-ups")).json();
+    let done: Vec<bool> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["done_at"].is_string())
+        .collect();
+    assert_eq!(done, vec![true, true], "{list}");
+    let completed = app
+        .audit(app.a.id, id)
+        .into_iter()
+        .filter(|e| e.entry.action == "follow_up.completed")
+        .count();
+    assert_eq!(completed, 2);
+}
+
+#[test]
 fn the_openapi_document_lists_the_workbench() {
     let app = TestApp::spawn();
     let doc = app.client().get("/api/v1/openapi.json").json();
@@ -506,6 +594,7 @@ fn the_openapi_document_lists_the_workbench() {
         ("/api/v1/accounts/{id}/claim", "delete"),
         ("/api/v1/accounts/{id}/interactions", "post"),
         ("/api/v1/accounts/{id}/follow-ups", "get"),
+        ("/api/v1/accounts/{id}/follow-ups/{follow_up}/done", "post"),
         ("/api/v1/accounts/{id}/pause", "post"),
         ("/api/v1/team/reassign", "post"),
     ] {
