@@ -48,7 +48,7 @@ pub enum TemplateStatus {
 
 impl TemplateStatus {
     /// Every status.
-    pub const ALL: [TemplateStatus; 4] = [
+    pub const ALL: &'static [TemplateStatus] = &[
         TemplateStatus::Draft,
         TemplateStatus::Pending,
         TemplateStatus::Approved,
@@ -77,7 +77,10 @@ impl TemplateStatus {
 
     /// Parses a stored code.
     pub fn parse(text: &str) -> Option<TemplateStatus> {
-        TemplateStatus::ALL.into_iter().find(|s| s.code() == text)
+        TemplateStatus::ALL
+            .iter()
+            .copied()
+            .find(|s| s.code() == text)
     }
 }
 

@@ -17,6 +17,7 @@ mod routes;
 pub mod scoring;
 pub mod session;
 pub mod standing;
+pub mod template_desk;
 mod state;
 pub mod timeline;
 pub mod ui;
