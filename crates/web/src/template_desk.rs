@@ -258,26 +258,21 @@ pub fn preview(
     today: NaiveDate,
 ) -> Preview {
     let subject = Some(subject).filter(|s| !s.trim().is_empty());
-    let template = match MessageTemplate::new(
-        &default_key(stage, channel),
-        stage,
-        channel,
-        subject,
-        body,
-    ) {
-        Ok(t) => t,
-        Err(e) => {
-            return Preview {
-                valid: false,
-                blocked: true,
-                subject: None,
-                body: None,
-                errors: vec![template_problem(&e, lang).0],
-                findings: Vec::new(),
-                problems: Vec::new(),
+    let template =
+        match MessageTemplate::new(&default_key(stage, channel), stage, channel, subject, body) {
+            Ok(t) => t,
+            Err(e) => {
+                return Preview {
+                    valid: false,
+                    blocked: true,
+                    subject: None,
+                    body: None,
+                    errors: vec![template_problem(&e, lang).0],
+                    findings: Vec::new(),
+                    problems: Vec::new(),
+                }
             }
-        }
-    };
+        };
     let review = template.review(guard, today);
     let name = |code: &str| {
         guard
@@ -447,10 +442,7 @@ pub fn decide(
     let t = lang.templates();
     if version.status != TemplateStatus::Pending {
         return Err(DeskError::Conflict {
-            message: format!(
-                "template version {id} is already {}",
-                version.status.code()
-            ),
+            message: format!("template version {id} is already {}", version.status.code()),
             shown: t.not_pending.to_string(),
         });
     }

@@ -85,10 +85,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/templates/{stage}/{channel}/versions",
             post(templates::create),
         )
-        .route(
-            "/template-versions/{id}/decision",
-            post(templates::decide),
-        );
+        .route("/template-versions/{id}/decision", post(templates::decide));
     let audit_readers = Router::new()
         .route("/accounts/{id}/audit", get(accounts::get_audit))
         .route_layer(from_fn(require_audit_reader));

@@ -476,9 +476,9 @@ async fn decide(
         Err(DeskError::Store(e)) => Err(UiError::Internal(e.to_string())),
         Err(e) => {
             let message = match &e {
-                DeskError::Invalid { field: "reason", .. } => {
-                    lang.templates().reason_required.to_string()
-                }
+                DeskError::Invalid {
+                    field: "reason", ..
+                } => lang.templates().reason_required.to_string(),
                 other => other.shown(lang),
             };
             let html = draw(
