@@ -126,7 +126,7 @@ document.addEventListener("change", function (e) {
       }
       if (view.body) {
         var pre = document.createElement("pre");
-        pre.className = "say";
+        pre.className = "tpl-text";
         pre.id = "preview-body";
         pre.textContent = view.body;
         out.appendChild(pre);

@@ -270,6 +270,26 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Arrangement instalment pending",
     ),
     ("letter.printed", "Surat dicetak", "Letter printed"),
+    (
+        "template.drafted",
+        "Versi templat ditulis",
+        "Template version written",
+    ),
+    (
+        "template.submitted",
+        "Versi templat diajukan",
+        "Template version submitted",
+    ),
+    (
+        "template.approved",
+        "Versi templat disetujui kepatuhan",
+        "Template version approved by compliance",
+    ),
+    (
+        "template.rejected",
+        "Versi templat ditolak kepatuhan",
+        "Template version rejected by compliance",
+    ),
     ("message.queued", "Pesan masuk antrean", "Message queued"),
     (
         "message.deferred",

@@ -41,6 +41,8 @@ words! {
     editor_title: "Templat", "Template";
     /// Heading of the new-version form.
     new_version: "Versi baru", "New version";
+    /// Heading of the text in force (for readers who do not write).
+    text_in_force: "Teks yang berlaku", "Text in force";
     /// Hint of the new-version form.
     new_version_hint: "Mulai dari teks yang berlaku. Versi baru dipakai setelah disetujui kepatuhan.", "Start from the text in force. A new version is used once compliance approves it.";
     /// Field: subject / perihal.
@@ -88,7 +90,7 @@ words! {
     /// The form failed.
     form_error: "Belum dapat disimpan:", "Not saved:";
     /// An unknown variable.
-    unknown_variable: "variabel tidak dikenal", "unknown variable";
+    unknown_variable: "Variabel tidak dikenal", "unknown variable";
     /// Line.
     line: "baris", "line";
     /// Column.

@@ -354,7 +354,7 @@ fn pages_list_edit_preview_submit_and_decide() {
     assert!(r.json()["errors"][0]["message"]
         .as_str()
         .unwrap()
-        .contains("variabel tidak dikenal"));
+        .contains("Variabel tidak dikenal"));
     let r = writer.post_form(
         "/templat/periksa",
         &[
