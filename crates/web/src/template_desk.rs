@@ -152,7 +152,7 @@ pub struct TemplateFinding {
     pub field: &'static str,
     /// The rule's code.
     pub rule: String,
-    /// Its name in the page language (Bahasa Indonesia in the API).
+    /// Its name in the page language (English in the API).
     pub name: String,
     /// `block` or `warn`.
     pub severity: &'static str,
