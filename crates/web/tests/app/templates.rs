@@ -91,6 +91,21 @@ fn api_refuses_unknown_variables_and_guard_violations_naming_them() {
     // Nothing was written.
     assert!(app.store.templates(app.a.id).unwrap().is_empty());
 
+    // The OpenAPI document lists every template call.
+    let doc = app.client().get("/api/v1/openapi.json").json();
+    for path in [
+        "/api/v1/templates",
+        "/api/v1/templates/{id}",
+        "/api/v1/templates/{stage}/{channel}/versions",
+        "/api/v1/template-versions/{id}/decision",
+        "/api/v1/templates/preview",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from OpenAPI"
+        );
+    }
+
     // The preview says the same without storing anything.
     let r = app.client().post_json(
         "/api/v1/templates/preview",
