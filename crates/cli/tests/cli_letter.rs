@@ -306,3 +306,125 @@ fn only_letter_stages_print() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("early is not a letter"));
 }
+
+#[test]
+fn the_creditors_approved_letter_is_printed_instead_of_the_default() {
+    use sepakat_domain::compliance::Channel;
+    use sepakat_domain::template::Stage;
+    use sepakat_domain::{Guard, Role};
+    use sepakat_store::{NewTemplateVersion, NewUser};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let store = sepakat_store::open(&db).unwrap();
+    let creditor = store.creditor_by_code("BANKA").unwrap().unwrap();
+    let person = |username: &str, role| {
+        let u = store
+            .create_user(
+                &NewUser {
+                    username: username.into(),
+                    full_name: username.into(),
+                    role,
+                    password_hash: "x".into(),
+                    creditors: vec![creditor.id],
+                },
+                &Actor::system("test"),
+            )
+            .unwrap();
+        Actor::user(u.id, &u.username)
+    };
+    let (writer, checker) = (
+        person("manajer", Role::Manager),
+        person("kepatuhan", Role::Compliance),
+    );
+    let guard = Guard::shipped();
+    let now = chrono::Utc::now();
+    let version = store
+        .add_template_version(
+            creditor.id,
+            &NewTemplateVersion {
+                stage: Stage::Sp1,
+                channel: Channel::Letter,
+                subject: Some("Peringatan Pertama Bank Amanah".into()),
+                body: "Dengan hormat {{sapaan}}, tunggakan akun {{nomor_akun}} sebesar \
+                       {{tunggakan}} ({{tunggakan_terbilang}}) mohon dilunasi sebelum \
+                       {{batas_waktu}}. Teks khusus Bank Amanah."
+                    .into(),
+                note: None,
+            },
+            Some(&guard),
+            now,
+            &writer,
+        )
+        .unwrap();
+    let print = |name: &str| {
+        let pdf = dir.path().join(name);
+        let out = sepakat(
+            &db,
+            &[
+                "letter",
+                "print",
+                "--creditor",
+                "BANKA",
+                "--stage",
+                "sp1",
+                "--account",
+                "ACC-1",
+                "--date",
+                "2026-12-02",
+                "--out",
+                pdf.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        pdf
+    };
+    // Pending: the default is printed.
+    let before = print("before.pdf");
+    store
+        .decide_template_version(creditor.id, version.id, true, "", &guard, now, &checker)
+        .unwrap();
+    let after = print("after.pdf");
+    let account = store
+        .account_by_number(creditor.id, "ACC-1")
+        .unwrap()
+        .unwrap();
+    let templates: Vec<String> = store
+        .audit_trail(
+            creditor.id,
+            &sepakat_store::EntityRef::new("account", account.id.0),
+            50,
+        )
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entry.action == "letter.printed")
+        .map(|e| {
+            e.entry.detail["template"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(templates.len(), 2, "{templates:?}");
+    assert!(
+        templates.contains(&"sp1_letter".to_string()),
+        "{templates:?}"
+    );
+    assert!(
+        templates.contains(&"sp1_letter@v1".to_string()),
+        "{templates:?}"
+    );
+    let (Some(before), Some(after)) = (pdf_text(&before), pdf_text(&after)) else {
+        eprintln!("pdftotext not installed; PDF text not checked");
+        return;
+    };
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!flat(&before).contains("Teks khusus Bank Amanah"));
+    let after = flat(&after);
+    assert!(after.contains("Teks khusus Bank Amanah"), "{after}");
+    assert!(after.contains("Peringatan Pertama Bank Amanah"), "{after}");
+}

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod progress;
 pub mod run;
 pub mod scoring;
+pub mod templates;
 
 pub use import::{import_file, ImportError, ImportKind, ImportOptions, ImportReport, RowError};
 pub use progress::{NoProgress, Progress};

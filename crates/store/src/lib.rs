@@ -16,6 +16,7 @@ pub mod reversal;
 pub mod run;
 pub mod scoring;
 pub mod sqlite;
+pub mod template;
 pub mod workbench;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use outbox::*;
 pub use reversal::*;
 pub use run::*;
 pub use scoring::*;
+pub use template::*;
 pub use workbench::*;
 
 /// What can go wrong at the storage boundary; callers never see driver errors.
@@ -97,6 +99,7 @@ pub trait Store:
     + DebtorContactStore
     + OutboxStore
     + ScoringStore
+    + TemplateStore
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -18,6 +18,7 @@ pub mod scoring;
 pub mod session;
 pub mod standing;
 mod state;
+pub mod template_desk;
 pub mod timeline;
 pub mod ui;
 pub mod work;

@@ -13,6 +13,8 @@
 //! | `POST /akun/{id}/pembayaran`, `…/{payment}/batal` | supervisor, manager, admin | `ui::payment` |
 //! | `POST /akun/{id}/jeda` | supervisor, manager | `ui::payment` |
 //! | `GET /tim`, `POST /tim/alihkan` | supervisor, manager | `ui::team` |
+//! | `GET /templat`, `GET/POST /templat/{stage}/{channel}`, `POST /templat/periksa` | supervisor, manager, compliance, admin (writing: not compliance) | `ui::templates` |
+//! | `POST /templat/versi/{id}/keputusan` | compliance | `ui::templates` |
 //! | `POST /kreditur` | signed in | `ui::creditor` |
 //! | `/api/v1/…` | bearer token | `api` |
 //! | `GET /healthz`, `GET /metrics`, `/static/…` | anyone | `ops` |
@@ -37,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::negotiation::router())
         .merge(ui::offer::router())
         .merge(ui::message::router())
+        .merge(ui::templates::router())
         .merge(ui::creditor::router())
         .fallback(ui::error::not_found)
         // Outermost last: errors are drawn, then the session resolved, then CSRF checked.

@@ -3,7 +3,9 @@
 //! All or nothing: every account must exist for the creditor and the letter template must
 //! pass its review (the message guard) before a page is written; the PDF is written to a
 //! temporary file and renamed, so a failed run leaves no half file. Each printed letter is
-//! recorded in the audit trail with its number and tracking number.
+//! recorded in the audit trail with its number and tracking number. The letter is the
+//! creditor's approved version in force for the stage, else the shipped default (or the
+//! `--templates` file's).
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -16,6 +18,7 @@ use sepakat_domain::template::Stage;
 use sepakat_domain::{Clock, SystemClock, Zone};
 use sepakat_engine::document::letter::{batch_pdf, Letterhead, Signatory};
 use sepakat_engine::document::{collection_letter, LetterOptions};
+use sepakat_engine::templates::template_in_force;
 use sepakat_store::{Actor, EntityRef, NewAudit};
 
 use crate::cli::LetterCommand;
@@ -43,9 +46,22 @@ pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
         bail!("--stage: {stage} is not a letter; use sp1, sp2, sp3 or somasi");
     }
     let catalogue = super::template::load(templates.as_deref())?;
-    let Some(template) = catalogue.for_stage(stage, Channel::Letter) else {
+    let store = super::open_store(config)?;
+    let creditor = store
+        .creditor_by_code(&creditor)?
+        .with_context(|| format!("--creditor: no creditor with code {creditor:?}"))?;
+    // The creditor's approved letter in force, else the catalogue's default.
+    let Some(in_force) = template_in_force(
+        store.as_ref(),
+        creditor.id,
+        &catalogue,
+        stage,
+        Channel::Letter,
+    )?
+    else {
         bail!("no letter template for stage {stage}");
     };
+    let template = &in_force.template;
     let guard = config.guard.guard()?;
     let today = date.unwrap_or_else(|| SystemClock.today(Zone::Wib));
     let review = template.review(&guard, today);
@@ -58,16 +74,12 @@ pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
         why.extend(review.problems);
         bail!(
             "template {:?} does not pass review: {}",
-            template.key,
+            in_force.label(),
             why.join("; ")
         );
     }
 
     let numbers = account_numbers(accounts, accounts_file.as_deref())?;
-    let store = super::open_store(config)?;
-    let creditor = store
-        .creditor_by_code(&creditor)?
-        .with_context(|| format!("--creditor: no creditor with code {creditor:?}"))?;
     let options = LetterOptions {
         date: today,
         deadline_days,
@@ -131,7 +143,7 @@ pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
                 "stage": letter.stage.code(),
                 "number": letter.number,
                 "tracking": letter.tracking,
-                "template": template.key,
+                "template": in_force.label(),
                 "file": out.file_name().map(|f| f.to_string_lossy().into_owned()),
             }),
         })?;

@@ -9,6 +9,8 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::templates::template_for_key;
+
 use sepakat_domain::compliance::{Channel, Gate, Party, Purpose};
 use sepakat_domain::template::{Catalogue, MessageContext, MissingValue, Salutation};
 use sepakat_domain::{Dpd, Guard, PromiseStatus};
@@ -21,7 +23,8 @@ use sepakat_store::{
 /// What the message says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    /// A template of the catalogue, by key.
+    /// A template by key (`early_whatsapp`): the creditor's approved version in force for
+    /// its stage and channel, else the catalogue's.
     Template(String),
     /// Free text a person wrote (a subject for e-mail).
     Text {
@@ -110,7 +113,8 @@ pub struct Composer<'a> {
     pub guard: &'a Guard,
     /// The compliance gate.
     pub gate: &'a Gate,
-    /// The templates.
+    /// The shipped default templates; a creditor's approved version in force takes
+    /// precedence (`crate::templates`).
     pub catalogue: &'a Catalogue,
 }
 
@@ -205,10 +209,9 @@ impl Composer<'_> {
                 Ok((None, subject, body.trim().to_string()))
             }
             Content::Template(key) => {
-                let t = self
-                    .catalogue
-                    .get(key)
+                let in_force = template_for_key(self.store, self.creditor.id, self.catalogue, key)?
                     .ok_or_else(|| ComposeError::UnknownTemplate(key.clone()))?;
+                let t = &in_force.template;
                 if t.channel != request.channel {
                     return Err(ComposeError::WrongChannel {
                         key: key.clone(),
@@ -218,7 +221,7 @@ impl Composer<'_> {
                 }
                 let rendered = t.render(&self.context(request, now)?)?;
                 Ok((
-                    Some(key.clone()),
+                    Some(in_force.label()),
                     rendered.subject,
                     rendered.body.trim().to_string(),
                 ))

@@ -589,3 +589,95 @@ fn a_channel_without_an_adapter_waits_and_bad_requests_store_nothing() {
         1
     );
 }
+
+fn officer(d: &Desk, username: &str, role: sepakat_domain::Role) -> Actor {
+    let u = d
+        .store
+        .create_user(
+            &sepakat_store::NewUser {
+                username: username.into(),
+                full_name: username.into(),
+                role,
+                password_hash: "x".into(),
+                creditors: vec![d.creditor.id],
+            },
+            &Actor::system("test"),
+        )
+        .expect("user");
+    Actor::user(u.id, &u.username)
+}
+
+#[test]
+fn the_creditors_approved_version_replaces_the_default_once_approved() {
+    use sepakat_domain::template::Stage;
+    use sepakat_engine::templates::{template_in_force, TemplateSource};
+    let d = desk();
+    let writer = officer(&d, "penyelia", sepakat_domain::Role::Supervisor);
+    let checker = officer(&d, "kepatuhan", sepakat_domain::Role::Compliance);
+    let own = sepakat_store::NewTemplateVersion {
+        stage: Stage::Early,
+        channel: Channel::Whatsapp,
+        subject: None,
+        body: "Halo {{sapaan}}, tagihan {{nomor_akun}} {{tunggakan}}. Versi kreditur.".into(),
+        note: None,
+    };
+    let v = d
+        .store
+        .add_template_version(d.creditor.id, &own, Some(&d.guard), morning(), &writer)
+        .expect("submitted");
+    // Pending: the default still speaks.
+    let before = d.compose(
+        Channel::Whatsapp,
+        Party::Debtor,
+        Content::Template("early_whatsapp".into()),
+    );
+    assert!(
+        !before.data.body.contains("Versi kreditur"),
+        "{}",
+        before.data.body
+    );
+    assert_eq!(before.data.template.as_deref(), Some("early_whatsapp"));
+    d.store
+        .decide_template_version(d.creditor.id, v.id, true, "", &d.guard, morning(), &checker)
+        .expect("approved");
+    let in_force = template_in_force(
+        d.store.as_ref(),
+        d.creditor.id,
+        &d.catalogue,
+        Stage::Early,
+        Channel::Whatsapp,
+    )
+    .expect("read")
+    .expect("some");
+    assert_eq!(
+        in_force.source,
+        TemplateSource::Version {
+            id: v.id,
+            number: 1
+        }
+    );
+    let after = d.compose(
+        Channel::Whatsapp,
+        Party::Debtor,
+        Content::Template("early_whatsapp".into()),
+    );
+    assert!(
+        after.data.body.contains("Versi kreditur"),
+        "{}",
+        after.data.body
+    );
+    assert!(after.data.body.contains("ACC-1"), "{}", after.data.body);
+    assert_eq!(after.data.template.as_deref(), Some("early_whatsapp@v1"));
+    // Another stage keeps the default.
+    let sp1 = template_in_force(
+        d.store.as_ref(),
+        d.creditor.id,
+        &d.catalogue,
+        Stage::Sp1,
+        Channel::Letter,
+    )
+    .expect("read")
+    .expect("default");
+    assert_eq!(sp1.source, TemplateSource::Default);
+    assert_eq!(sp1.label(), "sp1_letter");
+}

@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_scoring.sql",
         include_str!("../../migrations/postgres/0010_scoring.sql"),
     ),
+    (
+        11,
+        "0011_templates.sql",
+        include_str!("../../migrations/postgres/0011_templates.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

@@ -22,6 +22,7 @@ mod pool;
 mod reversal;
 mod run;
 mod scoring;
+mod template;
 mod user;
 mod workbench;
 

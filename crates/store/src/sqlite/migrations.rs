@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "scoring",
         include_str!("../../migrations/sqlite/0010_scoring.sql"),
     ),
+    (
+        11,
+        "templates",
+        include_str!("../../migrations/sqlite/0011_templates.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

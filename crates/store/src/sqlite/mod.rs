@@ -25,6 +25,7 @@ mod payment;
 mod reversal;
 mod run;
 mod scoring;
+mod template;
 mod tenant;
 mod workbench;
 

@@ -20,6 +20,7 @@ mod reversal;
 mod run;
 mod scoring;
 mod search;
+mod template;
 mod tenant;
 pub mod workbench;
 
@@ -35,6 +36,7 @@ pub use reversal::*;
 pub use run::*;
 pub use scoring::*;
 pub use search::*;
+pub use template::*;
 pub use tenant::*;
 pub use workbench::*;
 
@@ -152,6 +154,8 @@ macro_rules! contract_tests {
             a_retry_or_a_wait_returns_the_message_to_the_queue_until_its_time,
             a_send_interrupted_by_a_crash_comes_back_in_doubt,
             receipts_move_a_message_once_by_provider_id_or_reference,
+            template_versions_need_a_compliance_decision_by_someone_other_than_the_author,
+            letter_and_email_versions_keep_their_subject,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(

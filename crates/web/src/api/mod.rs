@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod portfolio;
 pub mod scoring;
 pub mod supervision;
+pub mod templates;
 pub mod views;
 pub mod work;
 
@@ -79,6 +80,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/accounts/{id}/pause", post(supervision::pause))
         .route("/team", get(supervision::overview))
         .route("/team/reassign", post(supervision::reassign));
+    // The template desk checks the role itself (`template_desk`).
+    let template_desk = Router::new()
+        .route("/templates", get(templates::list))
+        .route("/templates/preview", post(templates::preview))
+        .route("/templates/{id}", get(templates::get))
+        .route(
+            "/templates/{stage}/{channel}/versions",
+            post(templates::create),
+        )
+        .route("/template-versions/{id}/decision", post(templates::decide));
     let audit_readers = Router::new()
         .route("/accounts/{id}/audit", get(accounts::get_audit))
         .route_layer(from_fn(require_audit_reader));
@@ -89,6 +100,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(any_role)
         .merge(desk)
         .merge(workbench)
+        .merge(template_desk)
         .merge(audit_readers)
         .merge(cashiers)
         .route_layer(from_fn_with_state(state, authenticate))

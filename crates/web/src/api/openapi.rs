@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
+use crate::api::{accounts, negotiation, portfolio, scoring, supervision, templates, work};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -46,6 +46,11 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
         supervision::pause,
         supervision::overview,
         supervision::reassign,
+        templates::list,
+        templates::get,
+        templates::create,
+        templates::decide,
+        templates::preview,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -53,6 +58,7 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
         (name = "accounts", description = "Accounts and their audit trail"),
         (name = "payments", description = "Payments"),
         (name = "negotiation", description = "The negotiation desk: options, offers, approvals, arrangements"),
+        (name = "templates", description = "A creditor's message and letter templates: versions, compliance approval, preview with sample data and guard findings"),
         (name = "workbench", description = "The collector workbench: worklist, claims, contacts with promises and evidence, follow-ups; supervision: pause, team, reassign"),
     )
 )]

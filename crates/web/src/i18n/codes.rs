@@ -5,8 +5,11 @@
 use sepakat_domain::compliance::{Channel, Party, Rule};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::strategy::Action;
+use sepakat_domain::template::Stage;
 use sepakat_domain::PromiseStatus;
-use sepakat_store::{ArrangementStatus, InstalmentStatus, MessageStatus, OfferStatus};
+use sepakat_store::{
+    ArrangementStatus, InstalmentStatus, MessageStatus, OfferStatus, TemplateStatus,
+};
 
 use super::Lang;
 
@@ -100,6 +103,27 @@ named!(Channel {
     Email => "Email", "Email";
     FieldVisit => "Kunjungan lapangan", "Field visit";
     Letter => "Surat", "Letter";
+});
+
+named!(Stage {
+    PreDue => "Sebelum jatuh tempo", "Before the due date";
+    Early => "Tunggakan awal (1–30 hari)", "Early arrears (1–30 days)";
+    Mid => "Tunggakan menengah (31–90 hari)", "Mid arrears (31–90 days)";
+    Late => "Tunggakan lanjut (> 90 hari)", "Late arrears (> 90 days)";
+    PromiseRecap => "Ringkasan janji bayar", "Promise recap";
+    PromiseReminder => "Pengingat janji bayar", "Promise reminder";
+    PromiseBroken => "Janji bayar tidak ditepati", "Broken promise";
+    Sp1 => "Surat peringatan 1 (SP1)", "Warning letter 1 (SP1)";
+    Sp2 => "Surat peringatan 2 (SP2)", "Warning letter 2 (SP2)";
+    Sp3 => "Surat peringatan 3 (SP3)", "Warning letter 3 (SP3)";
+    Somasi => "Somasi", "Formal demand (somasi)";
+});
+
+named!(TemplateStatus {
+    Draft => "Draf", "Draft";
+    Pending => "Menunggu persetujuan", "Awaiting approval";
+    Approved => "Disetujui", "Approved";
+    Rejected => "Ditolak", "Rejected";
 });
 
 named!(Party {
@@ -246,6 +270,26 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Arrangement instalment pending",
     ),
     ("letter.printed", "Surat dicetak", "Letter printed"),
+    (
+        "template.drafted",
+        "Versi templat ditulis",
+        "Template version written",
+    ),
+    (
+        "template.submitted",
+        "Versi templat diajukan",
+        "Template version submitted",
+    ),
+    (
+        "template.approved",
+        "Versi templat disetujui kepatuhan",
+        "Template version approved by compliance",
+    ),
+    (
+        "template.rejected",
+        "Versi templat ditolak kepatuhan",
+        "Template version rejected by compliance",
+    ),
     ("message.queued", "Pesan masuk antrean", "Message queued"),
     (
         "message.deferred",
@@ -309,6 +353,8 @@ mod tests {
     #[test]
     fn every_code_has_a_distinct_name_in_each_language() {
         distinct::<Channel>();
+        distinct::<Stage>();
+        distinct::<TemplateStatus>();
         distinct::<Party>();
         distinct::<Direction>();
         distinct::<Outcome>();

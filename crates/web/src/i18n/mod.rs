@@ -19,10 +19,12 @@ macro_rules! words {
 
 mod codes;
 mod desk;
+mod templates;
 mod work;
 
 pub use codes::Named;
 pub use desk::DeskStrings;
+pub use templates::TemplateStrings;
 pub use work::WorkStrings;
 
 use sepakat_domain::{Kolektibilitas, ProductType, Role};

@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod runs;
 mod schedule;
 pub mod team;
+pub mod templates;
 pub mod worklist;
 mod workspace;
 

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::i18n::{DeskStrings, Lang, Strings, WorkStrings};
+use crate::i18n::{DeskStrings, Lang, Strings, TemplateStrings, WorkStrings};
 use crate::session::CurrentUser;
 use crate::ui::error::UiError;
 
@@ -19,6 +19,8 @@ pub struct Page {
     pub w: &'static WorkStrings,
     /// Its words of the negotiation desk.
     pub n: &'static DeskStrings,
+    /// Its words of the template pages.
+    pub t: &'static TemplateStrings,
     /// The page title.
     pub title: String,
     /// The signed-in user, if any.
@@ -46,6 +48,8 @@ pub struct Nav {
     pub works_accounts: bool,
     /// Show the team link.
     pub supervises: bool,
+    /// Show the templates link.
+    pub sees_templates: bool,
 }
 
 /// One entry of the creditor switcher.
@@ -79,6 +83,7 @@ impl Page {
             s: lang.strings(),
             w: lang.work(),
             n: lang.desk(),
+            t: lang.templates(),
             title: title.into(),
             nav: Some(Nav {
                 full_name: user.user.full_name.clone(),
@@ -89,6 +94,7 @@ impl Page {
                 sees_portfolio: user.role().sees_portfolio(),
                 works_accounts: user.role().works_accounts(),
                 supervises: user.role().supervises(),
+                sees_templates: crate::template_desk::may_see(user.role()),
             }),
             header_search: true,
         }
@@ -101,6 +107,7 @@ impl Page {
             s: lang.strings(),
             w: lang.work(),
             n: lang.desk(),
+            t: lang.templates(),
             title: title.into(),
             nav: None,
             header_search: false,

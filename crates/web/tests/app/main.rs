@@ -9,5 +9,6 @@ mod pages;
 mod runs;
 mod scoring;
 mod support;
+mod templates;
 mod work;
 mod work_api;
