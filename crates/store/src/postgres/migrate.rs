@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_scoring.sql",
         include_str!("../../migrations/postgres/0010_scoring.sql"),
     ),
+    (
+        12,
+        "0012_letters.sql",
+        include_str!("../../migrations/postgres/0012_letters.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

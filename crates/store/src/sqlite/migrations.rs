@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "scoring",
         include_str!("../../migrations/sqlite/0010_scoring.sql"),
     ),
+    (
+        12,
+        "letters",
+        include_str!("../../migrations/sqlite/0012_letters.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

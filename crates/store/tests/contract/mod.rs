@@ -12,6 +12,7 @@ mod debtor_contact;
 pub mod fixtures;
 mod import;
 mod isolation;
+mod letter;
 mod negotiation;
 pub mod outbox;
 mod payment;
@@ -27,6 +28,7 @@ pub use collection::*;
 pub use debtor_contact::*;
 pub use import::*;
 pub use isolation::*;
+pub use letter::*;
 pub use negotiation::*;
 pub use outbox::*;
 pub use payment::*;
@@ -152,6 +154,12 @@ macro_rules! contract_tests {
             a_retry_or_a_wait_returns_the_message_to_the_queue_until_its_time,
             a_send_interrupted_by_a_crash_comes_back_in_doubt,
             receipts_move_a_message_once_by_provider_id_or_reference,
+            printed_letters_are_recorded_once_per_tracking_number_and_audited,
+            a_batch_with_another_creditors_account_records_nothing,
+            another_creditors_letter_is_invisible_and_its_proof_refused,
+            proof_for_an_unknown_tracking_number_is_refused,
+            a_letter_is_sent_then_delivered_once_with_its_proof_file,
+            a_returned_letter_is_final_and_bad_proofs_store_nothing,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(
