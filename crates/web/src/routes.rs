@@ -13,6 +13,8 @@
 //! | `POST /akun/{id}/pembayaran`, `…/{payment}/batal` | supervisor, manager, admin | `ui::payment` |
 //! | `POST /akun/{id}/jeda` | supervisor, manager | `ui::payment` |
 //! | `GET /tim`, `POST /tim/alihkan` | supervisor, manager | `ui::team` |
+//! | `GET /surat`, `POST /surat/cetak`, `/surat/bukti`, `/surat/{tracking}/kirim` | supervisor, manager, admin | `ui::letter` |
+//! | `GET /kotak-keluar` | supervisor, manager, compliance, admin | `ui::outbox` |
 //! | `POST /kreditur` | signed in | `ui::creditor` |
 //! | `/api/v1/…` | bearer token | `api` |
 //! | `GET /healthz`, `GET /metrics`, `/static/…` | anyone | `ops` |
@@ -37,6 +39,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::negotiation::router())
         .merge(ui::offer::router())
         .merge(ui::message::router())
+        .merge(ui::letter::router().route_layer(from_fn(ui::letter::require_letters)))
+        .merge(ui::outbox::router().route_layer(from_fn(ui::outbox::require_outbox)))
         .merge(ui::creditor::router())
         .fallback(ui::error::not_found)
         // Outermost last: errors are drawn, then the session resolved, then CSRF checked.

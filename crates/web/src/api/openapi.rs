@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
+use crate::api::{accounts, negotiation, outbox, portfolio, scoring, supervision, work};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -45,6 +45,7 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
         supervision::pause,
         supervision::overview,
         supervision::reassign,
+        outbox::list,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -52,6 +53,7 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, work};
         (name = "accounts", description = "Accounts and their audit trail"),
         (name = "payments", description = "Payments"),
         (name = "negotiation", description = "The negotiation desk: options, offers, approvals, arrangements"),
+        (name = "outbox", description = "The outbox: every message queued, sent, delivered, failed or blocked, recipients masked"),
         (name = "workbench", description = "The collector workbench: worklist, claims, contacts with promises and evidence, follow-ups; supervision: pause, team, reassign"),
     )
 )]

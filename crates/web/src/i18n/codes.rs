@@ -6,7 +6,9 @@ use sepakat_domain::compliance::{Channel, Party, Rule};
 use sepakat_domain::interaction::{Direction, Outcome, PauseReason, Reason};
 use sepakat_domain::strategy::Action;
 use sepakat_domain::PromiseStatus;
-use sepakat_store::{ArrangementStatus, InstalmentStatus, MessageStatus, OfferStatus};
+use sepakat_store::{
+    ArrangementStatus, InstalmentStatus, LetterStatus, MessageStatus, OfferStatus,
+};
 
 use super::Lang;
 
@@ -54,6 +56,13 @@ named!(OfferStatus {
     Rejected => "Ditolak", "Rejected";
     Accepted => "Diterima debitur", "Accepted by the debtor";
     Expired => "Kedaluwarsa", "Expired";
+});
+
+named!(LetterStatus {
+    Printed => "Dicetak", "Printed";
+    Sent => "Dikirim", "Sent";
+    Delivered => "Diterima", "Delivered";
+    Returned => "Dikembalikan", "Returned";
 });
 
 named!(MessageStatus {
@@ -246,6 +255,14 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Arrangement instalment pending",
     ),
     ("letter.printed", "Surat dicetak", "Letter printed"),
+    (
+        "letter.reprinted",
+        "Surat dicetak ulang",
+        "Letter reprinted",
+    ),
+    ("letter.sent", "Surat dikirim", "Letter sent"),
+    ("letter.delivered", "Surat diterima", "Letter delivered"),
+    ("letter.returned", "Surat dikembalikan", "Letter returned"),
     ("message.queued", "Pesan masuk antrean", "Message queued"),
     (
         "message.deferred",

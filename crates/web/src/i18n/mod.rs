@@ -19,10 +19,12 @@ macro_rules! words {
 
 mod codes;
 mod desk;
+mod letters;
 mod work;
 
 pub use codes::Named;
 pub use desk::DeskStrings;
+pub use letters::LetterStrings;
 pub use work::WorkStrings;
 
 use sepakat_domain::{Kolektibilitas, ProductType, Role};

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::i18n::{DeskStrings, Lang, Strings, WorkStrings};
+use crate::i18n::{DeskStrings, Lang, LetterStrings, Strings, WorkStrings};
 use crate::session::CurrentUser;
 use crate::ui::error::UiError;
 
@@ -19,6 +19,8 @@ pub struct Page {
     pub w: &'static WorkStrings,
     /// Its words of the negotiation desk.
     pub n: &'static DeskStrings,
+    /// Its words of the letter and outbox pages.
+    pub l: &'static LetterStrings,
     /// The page title.
     pub title: String,
     /// The signed-in user, if any.
@@ -46,6 +48,10 @@ pub struct Nav {
     pub works_accounts: bool,
     /// Show the team link.
     pub supervises: bool,
+    /// Show the letters link.
+    pub prints_letters: bool,
+    /// Show the outbox link.
+    pub reads_outbox: bool,
 }
 
 /// One entry of the creditor switcher.
@@ -79,6 +85,7 @@ impl Page {
             s: lang.strings(),
             w: lang.work(),
             n: lang.desk(),
+            l: lang.letters(),
             title: title.into(),
             nav: Some(Nav {
                 full_name: user.user.full_name.clone(),
@@ -89,6 +96,8 @@ impl Page {
                 sees_portfolio: user.role().sees_portfolio(),
                 works_accounts: user.role().works_accounts(),
                 supervises: user.role().supervises(),
+                prints_letters: user.role().prints_letters(),
+                reads_outbox: user.role().reads_outbox(),
             }),
             header_search: true,
         }
@@ -101,6 +110,7 @@ impl Page {
             s: lang.strings(),
             w: lang.work(),
             n: lang.desk(),
+            l: lang.letters(),
             title: title.into(),
             nav: None,
             header_search: false,
