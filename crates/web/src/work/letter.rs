@@ -134,12 +134,12 @@ pub fn select(
         return Err(LetterError::Empty);
     }
     if !choice.numbers.is_empty() {
+        if choice.numbers.len() > LETTER_CAP {
+            return Err(LetterError::OverCap(choice.numbers.len()));
+        }
         let mut found = Vec::new();
         let mut unknown = Vec::new();
         for n in &choice.numbers {
-            if found.len() > LETTER_CAP {
-                break;
-            }
             match store.account_by_number(creditor.id, n)? {
                 Some(a) => found.push(a),
                 None => unknown.push(n.clone()),
