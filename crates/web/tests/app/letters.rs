@@ -222,6 +222,10 @@ fn delivery_proof_is_recorded_once_and_shown_on_the_timeline() {
     assert!(workspace.contains("Surat dicetak"));
     assert!(workspace.contains(&tracking));
     assert!(workspace.contains("Siti (adik)"));
+    assert!(
+        workspace.contains("id=\"letters\""),
+        "the workspace lists the letters"
+    );
 
     let again = proof(&c, &tracking, "2026-11-24", "returned", None);
     assert_eq!(again.status, 422);
