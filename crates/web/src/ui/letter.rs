@@ -89,6 +89,12 @@ impl ChoiceForm {
         })
     }
 
+    /// The pasted account numbers on one line, for a hidden field (which may not keep
+    /// line breaks).
+    fn accounts_line(&self) -> String {
+        letter::numbers(&self.accounts).join(" ")
+    }
+
     fn deadline(&self, lang: Lang) -> Result<u32, LetterError> {
         match self.deadline_days.trim() {
             "" => Ok(7),

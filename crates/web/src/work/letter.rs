@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::compliance::Channel;
+use sepakat_domain::evidence::EvidencePolicy;
 use sepakat_domain::template::{Catalogue, Stage};
 use sepakat_domain::{BucketSet, Dpd};
 use sepakat_engine::document::batch;
@@ -294,9 +295,15 @@ pub fn record_proof(
     if proof.received_by.trim().is_empty() {
         return Err(LetterError::ReceivedBy);
     }
+    if let Some(f) = &proof.file {
+        EvidencePolicy::default()
+            .check(&f.file_name, &f.media_type, &f.bytes, None)
+            .map_err(|e| LetterError::File(e.to_string()))?;
+    }
     match store.record_letter_proof(creditor.id, proof, today, now, actor) {
         Ok(l) => Ok(l),
-        Err(StoreError::Conflict(m)) => Err(LetterError::File(m)),
+        // Everything above passed, so the store refused for a proof recorded meanwhile.
+        Err(StoreError::Conflict(m)) => Err(LetterError::Final(m)),
         Err(StoreError::NotFound(_)) => Err(LetterError::Tracking(tracking.to_string())),
         Err(e) => Err(LetterError::Store(e)),
     }

@@ -90,6 +90,21 @@ fn a_batch_by_minimum_dpd_prints_one_pdf_with_a_letter_per_account_and_records_t
 fn a_pasted_list_prints_exactly_those_accounts() {
     let app = TestApp::spawn();
     let c = app.logged_in("manajer_a");
+    let counted = c.get("/surat?stage=somasi&accounts=A-001%0AA-003&hitung=1");
+    assert_eq!(counted.status, 200);
+    assert!(
+        counted.body.contains("<strong>2</strong>"),
+        "{}",
+        counted.body
+    );
+    assert!(
+        counted
+            .body
+            .contains("name=\"accounts\" value=\"A-001 A-003\""),
+        "the print form carries the pasted list: {}",
+        counted.body
+    );
+    assert!(letters_of(&app).is_empty(), "counting prints nothing");
     let (status, _, count, _) = print(&c, &[("stage", "somasi"), ("accounts", "A-001\n")]);
     assert_eq!(status, 200);
     assert_eq!(count.as_deref(), Some("1"));
