@@ -13,7 +13,7 @@
 //! | `POST /akun/{id}/pembayaran`, `…/{payment}/batal` | supervisor, manager, admin | `ui::payment` |
 //! | `POST /akun/{id}/jeda` | supervisor, manager | `ui::payment` |
 //! | `GET /tim`, `POST /tim/alihkan` | supervisor, manager | `ui::team` |
-//! | `GET /surat`, `POST /surat/cetak`, `/surat/bukti`, `/surat/{tracking}/kirim` | supervisor, manager, admin | `ui::letter` |
+//! | `GET /surat`, `/surat/berkas/{id}`, `POST /surat/cetak`, `/surat/bukti`, `/surat/{tracking}/kirim` | supervisor, manager, admin | `ui::letter` |
 //! | `GET /kotak-keluar` | supervisor, manager, compliance, admin | `ui::outbox` |
 //! | `POST /kreditur` | signed in | `ui::creditor` |
 //! | `/api/v1/…` | bearer token | `api` |

@@ -4,6 +4,7 @@
 //! the batch as one PDF (a tracking number per letter, every letter recorded).
 //! `POST /surat/bukti` (multipart: the receipt's file rides along): delivery proof or a
 //! return by tracking number. `POST /surat/{tracking}/kirim`: handed to the post.
+//! `GET /surat/berkas/{id}`: a proof's stored file.
 //! Supervisors, managers and admins (`require_letters`).
 
 use askama::Template;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
             post(proof).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/surat/{tracking}/kirim", post(mark_sent))
+        .route("/surat/berkas/{id}", get(proof_file))
 }
 
 /// Route layer: only roles that print letters pass.
@@ -136,6 +138,8 @@ struct LetterRow {
     printed: String,
     proof: String,
     can_send: bool,
+    /// The letter's id, when its proof has a file to download.
+    file: Option<i64>,
 }
 
 impl LetterRow {
@@ -151,6 +155,11 @@ impl LetterRow {
             printed: format::date_time(lang, l.printed_at, Zone::Wib),
             proof: proof_text(lang, t, l),
             can_send: l.status == sepakat_store::LetterStatus::Printed,
+            file: l
+                .proof
+                .as_ref()
+                .and_then(|p| p.file.as_ref())
+                .map(|_| l.id.0),
         }
     }
 }
@@ -430,4 +439,36 @@ async fn mark_sent(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `GET /surat/berkas/{id}`: a letter's proof file, as stored; 404 for another creditor's.
+#[tracing::instrument(skip_all, fields(user = user.user.id.0, creditor = user.creditor.id.0))]
+async fn proof_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+) -> Result<Response, UiError> {
+    let id = raw_id.parse::<i64>().map_err(|_| UiError::NotFound)?;
+    let creditor = user.creditor.id;
+    let (info, bytes) = state
+        .store(move |s| s.letter_proof_file(creditor, sepakat_store::LetterId(id)))
+        .await?
+        .ok_or(UiError::NotFound)?;
+    // The name as uploaded, without anything that could break the header.
+    let name: String = info
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, info.media_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

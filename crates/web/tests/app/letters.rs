@@ -224,7 +224,7 @@ fn delivery_proof_is_recorded_once_and_shown_on_the_timeline() {
         .expect("read")
         .expect("stored");
     assert_eq!(l.status, LetterStatus::Delivered);
-    let p = l.proof.expect("proof");
+    let p = l.proof.clone().expect("proof");
     assert_eq!(p.received_by, "Siti (adik)");
     assert_eq!(p.file.expect("file").file_name, "resi.png");
     assert!(c
