@@ -464,48 +464,77 @@ pub enum TemplateCommand {
 #[derive(Debug, Subcommand)]
 pub enum LetterCommand {
     /// Print one letter per account into one PDF (each letter from a new page, with its
-    /// number and tracking number); every printed letter is recorded in the audit trail.
-    Print {
+    /// number and tracking number); every printed letter is recorded in the letters store.
+    Print(Box<LetterPrintArgs>),
+    /// Record delivery proof (or a return with --returned) for a printed letter, found by
+    /// its tracking number.
+    Proof {
         /// The creditor's code.
         #[arg(long)]
         creditor: String,
-        /// sp1, sp2, sp3 or somasi.
+        /// The tracking number printed on the letter (`SPK…`).
         #[arg(long)]
-        stage: String,
-        /// An account number (repeat for several).
-        #[arg(long = "account", required_unless_present = "accounts_file")]
-        accounts: Vec<String>,
-        /// A text file with one account number per line.
+        tracking: String,
+        /// The day it was received (or came back): YYYY-MM-DD, not in the future.
         #[arg(long)]
-        accounts_file: Option<PathBuf>,
-        /// The PDF to write.
+        delivered: NaiveDate,
+        /// Who received it (or who reported the return).
         #[arg(long)]
-        out: PathBuf,
-        /// Issue date (default: today in WIB).
+        received_by: String,
+        /// The letter came back undelivered.
         #[arg(long)]
-        date: Option<NaiveDate>,
-        /// Days the debtor is given from the issue date.
-        #[arg(long, default_value_t = 7)]
-        deadline_days: u32,
-        /// Who signs.
-        #[arg(long, default_value = "Kepala Divisi Penagihan")]
-        signatory: String,
-        /// The signatory's position.
-        #[arg(long, default_value = "Divisi Penagihan")]
-        signatory_title: String,
-        /// The official contact printed in the letter.
-        #[arg(long, default_value = "layanan pelanggan resmi kami")]
-        contact: String,
-        /// Letterhead lines under the creditor's name (repeat for several).
-        #[arg(long = "letterhead-line")]
-        letterhead: Vec<String>,
-        /// The city the letter is dated from.
-        #[arg(long, default_value = "Jakarta")]
-        city: String,
-        /// A templates TOML file (see docs/templates.md); the shipped set when absent.
+        returned: bool,
+        /// A note (the courier's words, the reason for a return).
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A scan or photo of the receipt (JPEG, PNG or PDF).
         #[arg(long)]
-        templates: Option<PathBuf>,
+        evidence: Option<PathBuf>,
     },
+}
+
+/// `sepakat letter print`.
+#[derive(Debug, Args)]
+pub struct LetterPrintArgs {
+    /// The creditor's code.
+    #[arg(long)]
+    pub creditor: String,
+    /// sp1, sp2, sp3 or somasi.
+    #[arg(long)]
+    pub stage: String,
+    /// An account number (repeat for several).
+    #[arg(long = "account", required_unless_present = "accounts_file")]
+    pub accounts: Vec<String>,
+    /// A text file with one account number per line.
+    #[arg(long)]
+    pub accounts_file: Option<PathBuf>,
+    /// The PDF to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Issue date (default: today in WIB).
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// Days the debtor is given from the issue date.
+    #[arg(long, default_value_t = 7)]
+    pub deadline_days: u32,
+    /// Who signs.
+    #[arg(long, default_value = "Kepala Divisi Penagihan")]
+    pub signatory: String,
+    /// The signatory's position.
+    #[arg(long, default_value = "Divisi Penagihan")]
+    pub signatory_title: String,
+    /// The official contact printed in the letter.
+    #[arg(long, default_value = "layanan pelanggan resmi kami")]
+    pub contact: String,
+    /// Letterhead lines under the creditor's name (repeat for several).
+    #[arg(long = "letterhead-line")]
+    pub letterhead: Vec<String>,
+    /// The city the letter is dated from.
+    #[arg(long, default_value = "Jakarta")]
+    pub city: String,
+    /// A templates TOML file (see docs/templates.md); the shipped set when absent.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 /// `sepakat outbox …`.

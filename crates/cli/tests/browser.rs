@@ -424,3 +424,40 @@ fn regex_like_masked_nik(page: &str) -> bool {
     });
     has_masked && !has_full
 }
+
+#[test]
+fn supervisor_counts_a_letter_batch_and_reads_the_outbox_at_laptop_and_phone_widths() {
+    if !browser_available() {
+        return;
+    }
+    let server = demo_server::start(300);
+    let driver = Chromedriver::start();
+    let browser = Browser::open(&driver);
+    browser.resize(1366, 900);
+    log_in(&browser, &server.base_url, "supervisor");
+    browser.source_with("Kolektibilitas");
+
+    browser.goto(&format!("{}/surat", server.base_url));
+    browser.find("#min-dpd").type_text("90");
+    browser.find("#count-button").click();
+    let counted = browser.source_with("id=\"count\"");
+    assert!(
+        counted.contains("Akun yang cocok"),
+        "no count on the letter page"
+    );
+    assert!(counted.contains("Catat bukti terima"), "no proof form");
+    browser.screenshot("letters");
+    browser.resize(390, 844);
+    browser.screenshot("letters-phone");
+
+    browser.resize(1366, 900);
+    browser.goto(&format!("{}/kotak-keluar", server.base_url));
+    let outbox = browser.source_with("Kotak keluar");
+    assert!(
+        outbox.contains("outbox-filters"),
+        "no filters on the outbox"
+    );
+    browser.screenshot("outbox");
+    browser.resize(390, 844);
+    browser.screenshot("outbox-phone");
+}

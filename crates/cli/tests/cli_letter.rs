@@ -357,7 +357,9 @@ fn the_creditors_approved_letter_is_printed_instead_of_the_default() {
             &writer,
         )
         .unwrap();
-    let print = |name: &str| {
+    // Each on its own date, so each is a new letter (the same account, stage and date
+    // would be a re-print of the first).
+    let print = |name: &str, date: &str| {
         let pdf = dir.path().join(name);
         let out = sepakat(
             &db,
@@ -371,7 +373,7 @@ fn the_creditors_approved_letter_is_printed_instead_of_the_default() {
                 "--account",
                 "ACC-1",
                 "--date",
-                "2026-12-02",
+                date,
                 "--out",
                 pdf.to_str().unwrap(),
             ],
@@ -384,11 +386,11 @@ fn the_creditors_approved_letter_is_printed_instead_of_the_default() {
         pdf
     };
     // Pending: the default is printed.
-    let before = print("before.pdf");
+    let before = print("before.pdf", "2026-12-01");
     store
         .decide_template_version(creditor.id, version.id, true, "", &guard, now, &checker)
         .unwrap();
-    let after = print("after.pdf");
+    let after = print("after.pdf", "2026-12-02");
     let account = store
         .account_by_number(creditor.id, "ACC-1")
         .unwrap()
@@ -427,4 +429,138 @@ fn the_creditors_approved_letter_is_printed_instead_of_the_default() {
     let after = flat(&after);
     assert!(after.contains("Teks khusus Bank Amanah"), "{after}");
     assert!(after.contains("Peringatan Pertama Bank Amanah"), "{after}");
+}
+
+/// Prints SP1 for ACC-1 and returns the tracking number recorded for it.
+fn print_one(db: &str, dir: &Path) -> String {
+    let pdf = dir.join("one.pdf");
+    let out = sepakat(
+        db,
+        &[
+            "letter",
+            "print",
+            "--creditor",
+            "BANKA",
+            "--stage",
+            "sp1",
+            "--account",
+            "ACC-1",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = sepakat_store::open(db).unwrap();
+    let creditor = store.creditor_by_code("BANKA").unwrap().unwrap();
+    let letters = store.letters(creditor.id, None, 10).unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].status, sepakat_store::LetterStatus::Printed);
+    letters[0].data.tracking.clone()
+}
+
+/// Today in WIB, as the command computes it.
+fn today_wib() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(7))
+        .date_naive()
+        .to_string()
+}
+
+#[test]
+fn letter_proof_records_delivery_with_its_receipt_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let tracking = print_one(&db, dir.path());
+    let receipt = dir.path().join("resi.png");
+    std::fs::write(
+        &receipt,
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2],
+    )
+    .unwrap();
+    let today = today_wib();
+    let args = [
+        "letter",
+        "proof",
+        "--creditor",
+        "BANKA",
+        "--tracking",
+        &tracking,
+        "--delivered",
+        &today,
+        "--received-by",
+        "Siti (istri)",
+        "--evidence",
+        receipt.to_str().unwrap(),
+    ];
+    let out = sepakat(&db, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is delivered"));
+    let store = sepakat_store::open(&db).unwrap();
+    let creditor = store.creditor_by_code("BANKA").unwrap().unwrap();
+    let letter = store
+        .letter_by_tracking(creditor.id, &tracking)
+        .unwrap()
+        .unwrap();
+    let proof = letter.proof.clone().unwrap();
+    assert_eq!(proof.received_by, "Siti (istri)");
+    assert_eq!(proof.file.unwrap().file_name, "resi.png");
+
+    let again = sepakat(&db, &args);
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already delivered"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+#[test]
+fn letter_proof_refuses_an_unknown_tracking_number_a_future_date_and_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(dir.path());
+    let tracking = print_one(&db, dir.path());
+    let today = today_wib();
+    let proof = |tracking: &str, date: &str, extra: &[&str]| {
+        let mut args = vec![
+            "letter",
+            "proof",
+            "--creditor",
+            "BANKA",
+            "--tracking",
+            tracking,
+            "--delivered",
+            date,
+            "--received-by",
+            "Pak RT",
+        ];
+        args.extend_from_slice(extra);
+        let out = sepakat(&db, &args);
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(proof("SPKNOTAREAL00", &today, &[]).contains("SPKNOTAREAL00"));
+    assert!(proof(&tracking, "2999-01-01", &[]).contains("in the future"));
+    let exe = dir.path().join("resi.exe");
+    std::fs::write(&exe, b"MZ").unwrap();
+    assert!(
+        proof(&tracking, &today, &["--evidence", exe.to_str().unwrap()]).contains("not accepted")
+    );
+    let fake = dir.path().join("resi.png");
+    std::fs::write(&fake, b"MZ not a picture").unwrap();
+    let err = proof(&tracking, &today, &["--evidence", fake.to_str().unwrap()]);
+    assert!(err.contains("resi.png"), "{err}");
+    let store = sepakat_store::open(&db).unwrap();
+    let creditor = store.creditor_by_code("BANKA").unwrap().unwrap();
+    let letter = store
+        .letter_by_tracking(creditor.id, &tracking)
+        .unwrap()
+        .unwrap();
+    assert_eq!(letter.status, sepakat_store::LetterStatus::Printed);
 }

@@ -96,6 +96,21 @@ impl Role {
         matches!(self, Role::Supervisor | Role::Manager | Role::Admin)
     }
 
+    /// Prints warning letters in batches and records their delivery proof: supervisors,
+    /// managers and admins.
+    pub const fn prints_letters(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Manager | Role::Admin)
+    }
+
+    /// Reads the outbox (every message of the creditor): supervisors, managers,
+    /// compliance and admins.
+    pub const fn reads_outbox(self) -> bool {
+        matches!(
+            self,
+            Role::Supervisor | Role::Manager | Role::Compliance | Role::Admin
+        )
+    }
+
     /// May manage users, creditors and calendars.
     pub const fn administers(self) -> bool {
         matches!(self, Role::Admin)

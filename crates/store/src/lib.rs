@@ -8,6 +8,7 @@
 pub mod collection;
 pub mod debtor_contact;
 pub mod gate;
+pub mod letter;
 pub mod model;
 pub mod negotiation;
 pub mod outbox;
@@ -26,6 +27,7 @@ use sepakat_domain::AllocationOrder;
 
 pub use collection::*;
 pub use debtor_contact::*;
+pub use letter::*;
 pub use model::*;
 pub use negotiation::*;
 pub use outbox::*;
@@ -98,6 +100,7 @@ pub trait Store:
     + ReversalStore
     + DebtorContactStore
     + OutboxStore
+    + LetterStore
     + ScoringStore
     + TemplateStore
 {

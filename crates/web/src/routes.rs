@@ -15,6 +15,8 @@
 //! | `GET /tim`, `POST /tim/alihkan` | supervisor, manager | `ui::team` |
 //! | `GET /templat`, `GET/POST /templat/{stage}/{channel}`, `POST /templat/periksa` | supervisor, manager, compliance, admin (writing: not compliance) | `ui::templates` |
 //! | `POST /templat/versi/{id}/keputusan` | compliance | `ui::templates` |
+//! | `GET /surat`, `/surat/berkas/{id}`, `POST /surat/cetak`, `/surat/bukti`, `/surat/{tracking}/kirim` | supervisor, manager, admin | `ui::letter` |
+//! | `GET /kotak-keluar` | supervisor, manager, compliance, admin | `ui::outbox` |
 //! | `POST /kreditur` | signed in | `ui::creditor` |
 //! | `/api/v1/…` | bearer token | `api` |
 //! | `GET /healthz`, `GET /metrics`, `/static/…` | anyone | `ops` |
@@ -40,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::offer::router())
         .merge(ui::message::router())
         .merge(ui::templates::router())
+        .merge(ui::letter::router().route_layer(from_fn(ui::letter::require_letters)))
+        .merge(ui::outbox::router().route_layer(from_fn(ui::outbox::require_outbox)))
         .merge(ui::creditor::router())
         .fallback(ui::error::not_found)
         // Outermost last: errors are drawn, then the session resolved, then CSRF checked.

@@ -1,12 +1,13 @@
 //! One account's history on one line of time: interactions, promises (made and settled),
-//! payments and reversals, pauses, and the audit entries that no record above already
-//! tells (letters printed, assignments, and whatever later capabilities audit).
+//! payments and reversals, pauses, letters printed with their delivery proof, and the
+//! audit entries that no record above already tells (assignments, messages, and whatever
+//! later capabilities audit).
 //!
 //! The workspace page draws it and `GET /api/v1/accounts/{id}/timeline` answers it; both
 //! build it here, newest first, so the two never disagree.
 
 use chrono::{DateTime, Utc};
-use sepakat_store::{AuditEntry, Interaction, Pause, Payment, StoredPromise};
+use sepakat_store::{AuditEntry, Interaction, Letter, Pause, Payment, StoredPromise};
 use serde::Serialize;
 
 /// One thing that happened on the account.
@@ -23,6 +24,10 @@ pub enum Event {
     Payment(Payment),
     /// Collection was paused.
     Pause(Pause),
+    /// A warning letter was printed.
+    LetterPrinted(Letter),
+    /// A letter's delivery proof or return was recorded.
+    LetterProof(Letter),
     /// An audited change with no record of its own above.
     Audit(AuditEntry),
 }
@@ -51,6 +56,9 @@ const TOLD_ELSEWHERE: &[&str] = &[
     "claim.released",
 ];
 
+/// Audit actions of letters that the letter records tell (when the entry names one).
+const TOLD_BY_LETTERS: &[&str] = &["letter.printed", "letter.delivered", "letter.returned"];
+
 /// The parts of an account's history, as the store reads them.
 #[derive(Debug, Default)]
 pub struct History {
@@ -64,6 +72,8 @@ pub struct History {
     pub pauses: Vec<Pause>,
     /// The account's audit trail (may be empty for roles that do not read it).
     pub audit: Vec<AuditEntry>,
+    /// Letters printed for the account.
+    pub letters: Vec<Letter>,
 }
 
 /// Merges the history, newest first (ties: the order of the parts above, reversed).
@@ -99,8 +109,22 @@ pub fn build(history: History) -> Vec<Entry> {
             event: Event::Pause(p),
         });
     }
+    for l in history.letters {
+        if let Some(p) = &l.proof {
+            entries.push(Entry {
+                at: p.recorded_at,
+                event: Event::LetterProof(l.clone()),
+            });
+        }
+        entries.push(Entry {
+            at: l.printed_at,
+            event: Event::LetterPrinted(l),
+        });
+    }
     for a in history.audit {
-        if !TOLD_ELSEWHERE.contains(&a.entry.action.as_str()) {
+        let action = a.entry.action.as_str();
+        let by_letter = TOLD_BY_LETTERS.contains(&action) && a.entry.detail.get("letter").is_some();
+        if !TOLD_ELSEWHERE.contains(&action) && !by_letter {
             entries.push(Entry {
                 at: a.entry.at,
                 event: Event::Audit(a),
@@ -206,6 +230,8 @@ mod tests {
                 Event::PromiseSettled(_) => "promise_settled",
                 Event::Payment(_) => "payment",
                 Event::Pause(_) => "pause",
+                Event::LetterPrinted(_) => "letter_printed",
+                Event::LetterProof(_) => "letter_proof",
                 Event::Audit(_) => "audit",
             })
             .collect()
@@ -219,6 +245,7 @@ mod tests {
             payments: vec![payment(8)],
             pauses: vec![],
             audit: vec![audit(10, "letter.printed")],
+            letters: vec![],
         });
         assert_eq!(
             kinds(&entries),

@@ -2,10 +2,13 @@
 //!
 //! All or nothing: every account must exist for the creditor and the letter template must
 //! pass its review (the message guard) before a page is written; the PDF is written to a
-//! temporary file and renamed, so a failed run leaves no half file. Each printed letter is
-//! recorded in the audit trail with its number and tracking number. The letter is the
-//! creditor's approved version in force for the stage, else the shipped default (or the
-//! `--templates` file's).
+//! temporary file, the letters recorded in the letters store (number, tracking number,
+//! status `printed`, the template used, audited on each account), and the file renamed, so
+//! a failed run leaves no half file. The letter is the creditor's approved version in force
+//! for the stage, else the shipped default (or the `--templates` file's).
+//!
+//! `sepakat letter proof`: delivery proof (or a return) for a letter found by its tracking
+//! number, with an optional scan or photo of the receipt.
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -16,17 +19,43 @@ use chrono::Utc;
 use sepakat_domain::compliance::Channel;
 use sepakat_domain::template::Stage;
 use sepakat_domain::{Clock, SystemClock, Zone};
-use sepakat_engine::document::letter::{batch_pdf, Letterhead, Signatory};
-use sepakat_engine::document::{collection_letter, LetterOptions};
+use sepakat_engine::document::letter::{Letterhead, Signatory};
+use sepakat_engine::document::{batch, LetterOptions};
 use sepakat_engine::templates::template_in_force;
-use sepakat_store::{Actor, EntityRef, NewAudit};
+use sepakat_store::{Actor, NewEvidence, NewProof};
 
-use crate::cli::LetterCommand;
+use crate::cli::{LetterCommand, LetterPrintArgs};
 use crate::config::Config;
 
-/// Runs `letter print`.
+/// Runs `letter print` or `letter proof`.
 pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
-    let LetterCommand::Print {
+    match cmd {
+        LetterCommand::Print(args) => print(config, *args),
+        LetterCommand::Proof {
+            creditor,
+            tracking,
+            delivered,
+            received_by,
+            returned,
+            note,
+            evidence,
+        } => {
+            let file = evidence.as_deref().map(evidence_file).transpose()?;
+            let proof = NewProof {
+                tracking,
+                delivered: !returned,
+                on: delivered,
+                received_by,
+                note,
+                file,
+            };
+            record_proof(config, &creditor, &proof)
+        }
+    }
+}
+
+fn print(config: &Config, args: LetterPrintArgs) -> Result<ExitCode> {
+    let LetterPrintArgs {
         creditor,
         stage,
         accounts,
@@ -40,7 +69,7 @@ pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
         letterhead,
         city,
         templates,
-    } = cmd;
+    } = args;
     let stage = Stage::parse(&stage).context("--stage")?;
     if !matches!(stage, Stage::Sp1 | Stage::Sp2 | Stage::Sp3 | Stage::Somasi) {
         bail!("--stage: {stage} is not a letter; use sp1, sp2, sp3 or somasi");
@@ -89,23 +118,32 @@ pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
         },
         official_contact: contact,
     };
-    let mut letters = Vec::with_capacity(numbers.len());
-    let mut ids = Vec::with_capacity(numbers.len());
-    let mut refused: Vec<(&str, String)> = Vec::new();
+    let mut accounts = Vec::with_capacity(numbers.len());
+    let mut refused: Vec<(String, String)> = Vec::new();
     for number in &numbers {
-        let Some(account) = store.account_by_number(creditor.id, number)? else {
-            refused.push((number, format!("not found for creditor {}", creditor.code)));
-            continue;
-        };
-        match collection_letter(&creditor, &account, template, &options) {
-            Ok(letter) => {
-                ids.push(account.id);
-                letters.push(letter);
-            }
-            Err(e) => refused.push((number, e.to_string())),
+        match store.account_by_number(creditor.id, number)? {
+            Some(account) => accounts.push(account),
+            None => refused.push((
+                number.clone(),
+                format!("not found for creditor {}", creditor.code),
+            )),
         }
     }
-    if !refused.is_empty() {
+    let head = Letterhead {
+        name: creditor.name.clone(),
+        lines: letterhead,
+        city,
+    };
+    let now = Utc::now();
+    let batch = match batch::compose(&creditor, &accounts, &in_force, &options, &head, now) {
+        Ok(batch) if refused.is_empty() => Some(batch),
+        Ok(_) => None,
+        Err(more) => {
+            refused.extend(more.into_iter().map(|r| (r.account_no, r.reason)));
+            None
+        }
+    };
+    let Some(batch) = batch else {
         for (number, why) in refused.iter().take(100) {
             eprintln!("account {number:?}: {why}");
         }
@@ -114,44 +152,31 @@ pub fn run(config: &Config, cmd: LetterCommand) -> Result<ExitCode> {
             refused.len(),
             numbers.len()
         );
-    }
-
-    let head = Letterhead {
-        name: creditor.name.clone(),
-        lines: letterhead,
-        city,
     };
-    let now = Utc::now();
-    let doc = batch_pdf(&head, &letters, now);
-    let tmp = out.with_extension("pdf.part");
-    let mut file =
-        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    file.write_all(&doc.to_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &out).with_context(|| format!("renaming to {}", out.display()))?;
 
-    let actor = Actor::system("cli");
-    for (letter, id) in letters.iter().zip(&ids) {
-        store.record_audit(&NewAudit {
-            creditor: Some(creditor.id),
-            at: now,
-            actor: actor.clone(),
-            action: "letter.printed".into(),
-            entity: EntityRef::new("account", id.0),
-            detail: serde_json::json!({
-                "stage": letter.stage.code(),
-                "number": letter.number,
-                "tracking": letter.tracking,
-                "template": in_force.label(),
-                "file": out.file_name().map(|f| f.to_string_lossy().into_owned()),
-            }),
-        })?;
+    // Written aside, recorded, then renamed: a failure at any step leaves no PDF without
+    // its letters in the store (a re-print of the same batch finds them by tracking number).
+    let tmp = out.with_extension("pdf.part");
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut file| {
+            file.write_all(&batch.document.to_bytes())?;
+            file.sync_all()
+        })
+        .with_context(|| format!("writing {}", tmp.display()));
+    if let Err(e) = written.and_then(|()| {
+        batch
+            .record(store.as_ref(), &creditor, now, &Actor::system("cli"))
+            .context("recording the letters")
+            .map(drop)
+    }) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
+    std::fs::rename(&tmp, &out).with_context(|| format!("renaming to {}", out.display()))?;
     println!(
         "{} letters ({} pages) written to {}",
-        letters.len(),
-        doc.pages(),
+        batch.letters.len(),
+        batch.document.pages(),
         out.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -176,4 +201,56 @@ fn account_numbers(flags: Vec<String>, file: Option<&std::path::Path>) -> Result
         bail!("no account numbers given");
     }
     Ok(all)
+}
+
+/// Records a proof; the store refuses an unknown tracking number, a letter already
+/// delivered or returned, a date in the future and a file the evidence policy refuses.
+fn record_proof(config: &Config, creditor: &str, proof: &NewProof) -> Result<ExitCode> {
+    let store = super::open_store(config)?;
+    let creditor = store
+        .creditor_by_code(creditor)?
+        .with_context(|| format!("--creditor: no creditor with code {creditor:?}"))?;
+    let today = SystemClock.today(Zone::Wib);
+    let letter = store
+        .record_letter_proof(
+            creditor.id,
+            proof,
+            today,
+            SystemClock.now(),
+            &Actor::system("cli"),
+        )
+        .with_context(|| format!("--tracking {}", proof.tracking))?;
+    println!(
+        "letter {} ({}) is {}",
+        letter.data.tracking,
+        letter.data.number,
+        letter.status.code()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A receipt file, its media type from the name (the store checks the content matches).
+fn evidence_file(path: &std::path::Path) -> Result<NewEvidence> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let media_type = match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "pdf" => "application/pdf",
+        other => bail!("--evidence: {other:?} files are not accepted; use JPEG, PNG or PDF"),
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(NewEvidence {
+        media_type: media_type.into(),
+        file_name: name,
+        bytes,
+        gps: None,
+        captured_at: None,
+    })
 }

@@ -3,6 +3,7 @@
 //! file that any reader opens and `pdftotext` reads back.
 
 pub mod agreement;
+pub mod batch;
 mod flow;
 pub mod letter;
 pub mod pdf;

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_templates.sql",
         include_str!("../../migrations/postgres/0011_templates.sql"),
     ),
+    (
+        12,
+        "0012_letters.sql",
+        include_str!("../../migrations/postgres/0012_letters.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

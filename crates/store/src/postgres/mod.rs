@@ -13,6 +13,7 @@ mod contact;
 mod creditor;
 mod debtor_contact;
 mod import;
+mod letter;
 mod migrate;
 mod negotiation;
 mod outbox;

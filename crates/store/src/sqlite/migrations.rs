@@ -65,6 +65,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "templates",
         include_str!("../../migrations/sqlite/0011_templates.sql"),
     ),
+    (
+        12,
+        "letters",
+        include_str!("../../migrations/sqlite/0012_letters.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

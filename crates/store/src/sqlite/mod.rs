@@ -18,6 +18,7 @@ mod contact;
 mod debtor_contact;
 mod deferred_indexes;
 mod import;
+mod letter;
 mod migrations;
 mod negotiation;
 mod outbox;

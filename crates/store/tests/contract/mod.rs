@@ -12,6 +12,7 @@ mod debtor_contact;
 pub mod fixtures;
 mod import;
 mod isolation;
+mod letter;
 mod negotiation;
 pub mod outbox;
 mod payment;
@@ -28,6 +29,7 @@ pub use collection::*;
 pub use debtor_contact::*;
 pub use import::*;
 pub use isolation::*;
+pub use letter::*;
 pub use negotiation::*;
 pub use outbox::*;
 pub use payment::*;
@@ -156,6 +158,12 @@ macro_rules! contract_tests {
             receipts_move_a_message_once_by_provider_id_or_reference,
             template_versions_need_a_compliance_decision_by_someone_other_than_the_author,
             letter_and_email_versions_keep_their_subject,
+            printed_letters_are_recorded_once_per_tracking_number_and_audited,
+            a_batch_with_another_creditors_account_records_nothing,
+            another_creditors_letter_is_invisible_and_its_proof_refused,
+            proof_for_an_unknown_tracking_number_is_refused,
+            a_letter_is_sent_then_delivered_once_with_its_proof_file,
+            a_returned_letter_is_final_and_bad_proofs_store_nothing,
         );
     };
     (@each $make:path; $($name:ident),* $(,)?) => {$(

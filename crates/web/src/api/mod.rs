@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod error;
 pub mod negotiation;
 pub mod openapi;
+pub mod outbox;
 pub mod portfolio;
 pub mod scoring;
 pub mod supervision;
@@ -40,7 +41,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/accounts", get(accounts::list_accounts))
         .route("/accounts/{id}", get(accounts::get_account))
         .route("/accounts/{id}/payments", get(accounts::list_payments))
-        .route("/accounts/{id}/score", get(scoring::get_score));
+        .route("/accounts/{id}/score", get(scoring::get_score))
+        // Checks its role itself (supervisors, managers, compliance, admins).
+        .route("/outbox", get(outbox::list));
     // The desk's flows check the role themselves (`work::negotiation`).
     let desk = Router::new()
         .route("/accounts/{id}/offers/preview", post(negotiation::preview))

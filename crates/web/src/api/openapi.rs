@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{accounts, negotiation, portfolio, scoring, supervision, templates, work};
+use crate::api::{accounts, negotiation, outbox, portfolio, scoring, supervision, templates, work};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -51,6 +51,7 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, templat
         templates::create,
         templates::decide,
         templates::preview,
+        outbox::list,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -59,6 +60,7 @@ use crate::api::{accounts, negotiation, portfolio, scoring, supervision, templat
         (name = "payments", description = "Payments"),
         (name = "negotiation", description = "The negotiation desk: options, offers, approvals, arrangements"),
         (name = "templates", description = "A creditor's message and letter templates: versions, compliance approval, preview with sample data and guard findings"),
+        (name = "outbox", description = "The outbox: every message queued, sent, delivered, failed or blocked, recipients masked"),
         (name = "workbench", description = "The collector workbench: worklist, claims, contacts with promises and evidence, follow-ups; supervision: pause, team, reassign"),
     )
 )]

@@ -8,7 +8,7 @@ use sepakat_domain::strategy::Action;
 use sepakat_domain::template::Stage;
 use sepakat_domain::PromiseStatus;
 use sepakat_store::{
-    ArrangementStatus, InstalmentStatus, MessageStatus, OfferStatus, TemplateStatus,
+    ArrangementStatus, InstalmentStatus, LetterStatus, MessageStatus, OfferStatus, TemplateStatus,
 };
 
 use super::Lang;
@@ -57,6 +57,13 @@ named!(OfferStatus {
     Rejected => "Ditolak", "Rejected";
     Accepted => "Diterima debitur", "Accepted by the debtor";
     Expired => "Kedaluwarsa", "Expired";
+});
+
+named!(LetterStatus {
+    Printed => "Dicetak", "Printed";
+    Sent => "Dikirim", "Sent";
+    Delivered => "Diterima", "Delivered";
+    Returned => "Dikembalikan", "Returned";
 });
 
 named!(MessageStatus {
@@ -290,6 +297,14 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Versi templat ditolak kepatuhan",
         "Template version rejected by compliance",
     ),
+    (
+        "letter.reprinted",
+        "Surat dicetak ulang",
+        "Letter reprinted",
+    ),
+    ("letter.sent", "Surat dikirim", "Letter sent"),
+    ("letter.delivered", "Surat diterima", "Letter delivered"),
+    ("letter.returned", "Surat dikembalikan", "Letter returned"),
     ("message.queued", "Pesan masuk antrean", "Message queued"),
     (
         "message.deferred",

@@ -19,11 +19,13 @@ macro_rules! words {
 
 mod codes;
 mod desk;
+mod letters;
 mod templates;
 mod work;
 
 pub use codes::Named;
 pub use desk::DeskStrings;
+pub use letters::LetterStrings;
 pub use templates::TemplateStrings;
 pub use work::WorkStrings;
 

@@ -237,6 +237,7 @@ pub(crate) async fn draw_with(
                 payments: s.payments(creditor, id)?,
                 pauses: s.pauses(creditor, id)?,
                 audit: s.audit_trail(creditor, &EntityRef::new("account", id), 200)?,
+                letters: s.letters(creditor, Some(id), 50)?,
             };
             let claim = match s.claim(creditor, id, now)? {
                 Some(c) => {

@@ -98,6 +98,8 @@ pub struct DetailPage {
     reversals: Vec<ReversalRow>,
     /// The account's latest messages, newest first.
     messages: Vec<MessageRow>,
+    /// The account's letters, newest first: (stage, number, tracking, status, proof).
+    letters: Vec<(&'static str, String, String, &'static str, String)>,
     /// The channels of the message form.
     message_channels: Vec<(&'static str, &'static str)>,
     /// A draft the guard refused, re-shown for rewriting.
@@ -312,6 +314,19 @@ impl DetailPage {
         };
         let promises = history.promises.clone();
         let pauses = history.pauses.clone();
+        let letters = history
+            .letters
+            .iter()
+            .map(|l| {
+                (
+                    lang.letter_stage(l.data.stage),
+                    l.data.number.clone(),
+                    l.data.tracking.clone(),
+                    lang.name(l.status),
+                    crate::ui::letter::proof_text(lang, lang.letters(), l),
+                )
+            })
+            .collect();
         let interactions = history.interactions.clone();
         let work = Workspace::new(
             lang,
@@ -352,6 +367,7 @@ impl DetailPage {
             }),
             csrf_token: user.csrf_token.clone(),
             payment_channels: crate::api::accounts::CHANNELS,
+            letters,
             messages: messages
                 .iter()
                 .rev()

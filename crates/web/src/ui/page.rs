@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::response::Html;
 
-use crate::i18n::{DeskStrings, Lang, Strings, TemplateStrings, WorkStrings};
+use crate::i18n::{DeskStrings, Lang, LetterStrings, Strings, TemplateStrings, WorkStrings};
 use crate::session::CurrentUser;
 use crate::ui::error::UiError;
 
@@ -21,6 +21,8 @@ pub struct Page {
     pub n: &'static DeskStrings,
     /// Its words of the template pages.
     pub t: &'static TemplateStrings,
+    /// Its words of the letter and outbox pages.
+    pub l: &'static LetterStrings,
     /// The page title.
     pub title: String,
     /// The signed-in user, if any.
@@ -50,6 +52,10 @@ pub struct Nav {
     pub supervises: bool,
     /// Show the templates link.
     pub sees_templates: bool,
+    /// Show the letters link.
+    pub prints_letters: bool,
+    /// Show the outbox link.
+    pub reads_outbox: bool,
 }
 
 /// One entry of the creditor switcher.
@@ -84,6 +90,7 @@ impl Page {
             w: lang.work(),
             n: lang.desk(),
             t: lang.templates(),
+            l: lang.letters(),
             title: title.into(),
             nav: Some(Nav {
                 full_name: user.user.full_name.clone(),
@@ -95,6 +102,8 @@ impl Page {
                 works_accounts: user.role().works_accounts(),
                 supervises: user.role().supervises(),
                 sees_templates: crate::template_desk::may_see(user.role()),
+                prints_letters: user.role().prints_letters(),
+                reads_outbox: user.role().reads_outbox(),
             }),
             header_search: true,
         }
@@ -108,6 +117,7 @@ impl Page {
             w: lang.work(),
             n: lang.desk(),
             t: lang.templates(),
+            l: lang.letters(),
             title: title.into(),
             nav: None,
             header_search: false,

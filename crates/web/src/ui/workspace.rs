@@ -444,6 +444,41 @@ fn timeline_row(lang: Lang, zone: Zone, entry: &Entry) -> TimelineRow {
                 String::new(),
             )
         }
+        Event::LetterPrinted(l) => (
+            "letter",
+            format!(
+                "{}: {}",
+                lang.letters().ev_printed,
+                lang.letter_stage(l.data.stage)
+            ),
+            format!(
+                "{} · {} {}",
+                l.data.number,
+                lang.letters().tracking,
+                l.data.tracking
+            ),
+            l.printed_by.clone(),
+        ),
+        Event::LetterProof(l) => {
+            let t = lang.letters();
+            let title = match &l.proof {
+                Some(p) if !p.delivered => t.ev_returned,
+                _ => t.ev_delivered,
+            };
+            (
+                "letter",
+                title.to_string(),
+                format!(
+                    "{} · {}",
+                    l.data.tracking,
+                    crate::ui::letter::proof_text(lang, t, l)
+                ),
+                l.proof
+                    .as_ref()
+                    .map(|p| p.recorded_by.clone())
+                    .unwrap_or_default(),
+            )
+        }
         Event::Audit(a) => (
             "audit",
             w.ev_audit.to_string(),

@@ -6,8 +6,10 @@ pub mod claim;
 pub mod contact;
 pub mod debtor;
 pub mod error;
+pub mod letter;
 pub mod message;
 pub mod negotiation;
+pub mod outbox;
 pub mod payment;
 pub mod team;
 

@@ -2,6 +2,7 @@
 //! SQLite file, driven over HTTP with `ureq` (one binary, modules by area).
 
 mod api;
+mod letters;
 mod login;
 mod negotiation;
 mod ops;

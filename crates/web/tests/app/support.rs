@@ -404,6 +404,29 @@ impl Client {
         (status, content_type, bytes)
     }
 
+    /// POST a form whose answer may be binary: (status, content type, headers asked
+    /// for, bytes).
+    pub fn post_form_bytes(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        header: &str,
+    ) -> (u16, String, Option<String>, Vec<u8>) {
+        let r = match self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .send_form(fields)
+        {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let (status, content_type) = (r.status(), r.content_type().to_string());
+        let asked = r.header(header).map(str::to_string);
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut bytes).expect("body");
+        (status, content_type, asked, bytes)
+    }
+
     /// GET with extra headers.
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
         let mut req = self.agent.get(&format!("{}{path}", self.base));
