@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "scoring",
         include_str!("../../migrations/sqlite/0010_scoring.sql"),
     ),
+    (
+        13,
+        "debtor_indexes",
+        include_str!("../../migrations/sqlite/0013_debtor_indexes.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.
