@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_scoring.sql",
         include_str!("../../migrations/postgres/0010_scoring.sql"),
     ),
+    (
+        14,
+        "0014_run_partitions.sql",
+        include_str!("../../migrations/postgres/0014_run_partitions.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.
