@@ -693,7 +693,8 @@ fn an_abandoned_or_crashed_run_leaves_no_partition_after_the_next_run() {
             )
             .expect("run started")
     };
-    let lease = noon() + Duration::hours(1);
+    // Each chunk renews the lease by two minutes, as the engine does.
+    let lease = |minutes: i64| noon() + Duration::minutes(minutes + 2);
     let rows: Vec<NewAction<'static>> = (1..=3).map(queue_row).collect();
 
     // A run that fails and is abandoned: its partitions stay until the next run prunes.
@@ -702,7 +703,9 @@ fn an_abandoned_or_crashed_run_leaves_no_partition_after_the_next_run() {
         tables_named(&f, &partitions_of(failed)),
         partitions_of(failed)
     );
-    store.write_actions(failed, &rows, lease).expect("written");
+    store
+        .write_actions(failed, &rows, lease(0))
+        .expect("written");
     store
         .abandon_run(failed, "test failure", &actor)
         .expect("abandoned");
@@ -710,7 +713,9 @@ fn an_abandoned_or_crashed_run_leaves_no_partition_after_the_next_run() {
     let good = start(10);
     assert_eq!(store.prune_runs(bank.id).expect("pruned"), 1);
     assert!(tables_named(&f, &partitions_of(failed)).is_empty());
-    store.write_actions(good, &rows, lease).expect("written");
+    store
+        .write_actions(good, &rows, lease(10))
+        .expect("written");
     store
         .finish_run(
             good,
@@ -728,7 +733,7 @@ fn an_abandoned_or_crashed_run_leaves_no_partition_after_the_next_run() {
     // has passed; its partitions go at that run's prune, the queue in force stays.
     let crashed = start(20);
     store
-        .write_actions(crashed, &rows[..2], lease)
+        .write_actions(crashed, &rows[..2], lease(20))
         .expect("written");
     let next = start(30);
     assert_eq!(store.prune_runs(bank.id).expect("pruned"), 1);
