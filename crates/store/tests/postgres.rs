@@ -10,15 +10,17 @@ mod contract;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
+use sepakat_domain::strategy::Action;
 use sepakat_domain::{
-    AllocationOrder, Balance, LoanTerms, ProductType, Province, Rate, Regime, Rupiah,
-    ScheduleMethod,
+    AllocationOrder, Balance, LoanTerms, ProductType, PromiseStatus, Province, Rate, Regime,
+    Rupiah, ScheduleMethod,
 };
 use sepakat_store::postgres::PostgresStore;
 use sepakat_store::{
-    AccountQuery, AccountStatus, AccountUpsert, Actor, DebtorKind, DebtorUpsert, EntityRef,
-    ImportSource, NewCreditor, NewPaymentData, PaymentUpsert, Store, StoreError,
+    AccountId, AccountQuery, AccountStatus, AccountUpsert, Actor, DebtorKind, DebtorUpsert,
+    EntityRef, ImportSource, NewAction, NewCreditor, NewPaymentData, NewRun, PaymentUpsert,
+    RunFinish, RunId, RunStore, Store, StoreError,
 };
 
 const URL_VAR: &str = "SEPAKAT_TEST_DATABASE_URL";
@@ -612,4 +614,145 @@ fn payment_import_in_batches_ends_where_posting_one_by_one_ends() {
     };
     assert!(batched.len() > 1_500);
     assert_eq!(batched, single);
+}
+
+/// The run's tables in the fixture's schema, by name.
+fn tables_named(f: &PgFixture, names: &[String]) -> Vec<String> {
+    let mut client =
+        postgres::Client::connect(&f.url, postgres::NoTls).expect("connect for the catalog");
+    let mut found = Vec::new();
+    for name in names {
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = $2",
+                &[&f.schema, name],
+            )
+            .expect("catalog")
+            .get(0);
+        if n > 0 {
+            found.push(name.clone());
+        }
+    }
+    found
+}
+
+fn partitions_of(run: RunId) -> Vec<String> {
+    vec![
+        format!("run_actions_r{}", run.0),
+        format!("run_allocations_r{}", run.0),
+    ]
+}
+
+fn queue_row(account: i64) -> NewAction<'static> {
+    NewAction {
+        account: AccountId(account),
+        arm: 1,
+        rule: "r1",
+        action: Action::Call,
+        template: Some("call_desk"),
+        priority: 12.5,
+        window: Some((noon(), noon() + Duration::hours(8))),
+        team: Some(3),
+        dpd: 45,
+        bucket: "31-60",
+        kolektibilitas: 2,
+        promise: Some(PromiseStatus::Broken),
+    }
+}
+
+#[test]
+fn an_abandoned_or_crashed_run_leaves_no_partition_after_the_next_run() {
+    let Some(f) = fixture() else { return };
+    let store = &f.store;
+    let actor = Actor::system("test");
+    let bank = store
+        .create_creditor(
+            &NewCreditor {
+                code: "PART".into(),
+                name: "Partisi".into(),
+                regime: Regime::p2p(),
+            },
+            &actor,
+        )
+        .expect("creditor");
+    let nobody_dead = |_: &str| false;
+    let start = |minutes: i64| {
+        let started_at = noon() + Duration::minutes(minutes);
+        store
+            .begin_run(
+                &NewRun {
+                    creditor: bank.id,
+                    as_of: "2026-11-24".parse().expect("date"),
+                    strategy: "default".into(),
+                    holder: format!("test:{minutes}"),
+                    started_at,
+                    lease_until: started_at + Duration::minutes(2),
+                    actor: actor.clone(),
+                },
+                &nobody_dead,
+            )
+            .expect("run started")
+    };
+    // Each chunk renews the lease by two minutes, as the engine does.
+    let lease = |minutes: i64| noon() + Duration::minutes(minutes + 2);
+    let rows: Vec<NewAction<'static>> = (1..=3).map(queue_row).collect();
+
+    // A run that fails and is abandoned: its partitions stay until the next run prunes.
+    let failed = start(0);
+    assert_eq!(
+        tables_named(&f, &partitions_of(failed)),
+        partitions_of(failed)
+    );
+    store
+        .write_actions(failed, &rows, lease(0))
+        .expect("written");
+    store
+        .abandon_run(failed, "test failure", &actor)
+        .expect("abandoned");
+
+    let good = start(10);
+    assert_eq!(store.prune_runs(bank.id).expect("pruned"), 1);
+    assert!(tables_named(&f, &partitions_of(failed)).is_empty());
+    store
+        .write_actions(good, &rows, lease(10))
+        .expect("written");
+    store
+        .finish_run(
+            good,
+            &RunFinish {
+                finished_at: noon() + Duration::minutes(11),
+                actions: 3,
+                report: serde_json::json!({ "actions": 3 }),
+                promise_changes: Vec::new(),
+                actor: actor.clone(),
+            },
+        )
+        .expect("finished");
+
+    // A run killed mid-write (never finished nor abandoned) is taken over once its lease
+    // has passed; its partitions go at that run's prune, the queue in force stays.
+    let crashed = start(20);
+    store
+        .write_actions(crashed, &rows[..2], lease(20))
+        .expect("written");
+    let next = start(30);
+    assert_eq!(store.prune_runs(bank.id).expect("pruned"), 1);
+    assert!(tables_named(&f, &partitions_of(crashed)).is_empty());
+    assert_eq!(tables_named(&f, &partitions_of(next)), partitions_of(next));
+    let in_force = store
+        .queued_actions(bank.id, good, AccountId(0), 100)
+        .expect("queue in force");
+    assert_eq!(
+        in_force.iter().map(|q| q.account).collect::<Vec<_>>(),
+        vec![AccountId(1), AccountId(2), AccountId(3)]
+    );
+    assert_eq!(
+        in_force[0].window,
+        Some((noon(), noon() + Duration::hours(8)))
+    );
+    assert_eq!(in_force[0].promise, Some(PromiseStatus::Broken));
+    assert!(store
+        .queued_actions(bank.id, crashed, AccountId(0), 100)
+        .expect("pruned queue")
+        .is_empty());
 }

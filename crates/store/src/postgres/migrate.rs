@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0012_letters.sql",
         include_str!("../../migrations/postgres/0012_letters.sql"),
     ),
+    (
+        14,
+        "0014_run_partitions.sql",
+        include_str!("../../migrations/postgres/0014_run_partitions.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

@@ -1,14 +1,18 @@
-//! The nightly run's tables on PostgreSQL (`migrations/postgres/0003_run.sql`): the same
-//! protocol as SQLite (see `crate::run`); the queue goes in by `COPY`, one per chunk, and
-//! the scan streams rows with `query_raw` instead of buffering the portfolio.
+//! The nightly run's tables on PostgreSQL (`migrations/postgres/0003_run.sql`, partitioned
+//! by run in `0014_run_partitions.sql`): the same protocol as SQLite (see `crate::run`).
+//! A run's queue rows and allocations live in partitions of their own, made when the run
+//! starts and dropped when it is pruned (never a DELETE of millions of rows); the queue
+//! goes into its partition by binary `COPY`, one per chunk, and the scan streams rows with
+//! `query_raw` instead of buffering the portfolio.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use ::postgres::binary_copy::BinaryCopyInWriter;
 use ::postgres::fallible_iterator::FallibleIterator;
-use ::postgres::types::ToSql;
+use ::postgres::types::{ToSql, Type};
 use ::postgres::{GenericClient, Row, Transaction};
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sepakat_domain::strategy::{Action, ArmHasher};
 use sepakat_domain::{PromiseStatus, Rupiah};
 use serde_json::json;
@@ -23,6 +27,58 @@ use crate::*;
 
 /// Accounts handed to the scan's sink at a time.
 const SCAN_BATCH: usize = 4096;
+
+/// The columns of `run_actions` in the order `write_actions` copies them, and their types.
+const COPY_COLUMNS: &str = "run_id, account_id, arm, rule, action, template, priority,
+     window_start, window_end, team_id, dpd, bucket, kolektibilitas, promise";
+const COPY_TYPES: [Type; 14] = [
+    Type::INT8,
+    Type::INT8,
+    Type::INT2,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::FLOAT8,
+    Type::TIMESTAMPTZ,
+    Type::TIMESTAMPTZ,
+    Type::INT8,
+    Type::INT4,
+    Type::TEXT,
+    Type::INT2,
+    Type::TEXT,
+];
+
+/// The partition of `run_actions` holding `run`'s queue rows (migration 0014).
+fn actions_partition(run: RunId) -> String {
+    format!("run_actions_r{}", run.0)
+}
+
+/// The partition of `run_allocations` holding `run`'s allocations (migration 0014).
+fn allocations_partition(run: RunId) -> String {
+    format!("run_allocations_r{}", run.0)
+}
+
+/// Makes `run`'s partitions, in the transaction that starts it.
+fn create_partitions(tx: &mut Transaction<'_>, run: RunId) -> StoreResult<()> {
+    tx.batch_execute(&format!(
+        "CREATE TABLE {} PARTITION OF run_actions FOR VALUES IN ({id});
+         CREATE TABLE {} PARTITION OF run_allocations FOR VALUES IN ({id});",
+        actions_partition(run),
+        allocations_partition(run),
+        id = run.0
+    ))
+    .map_err(db_err("making the run's partitions"))
+}
+
+/// Drops `run`'s partitions (there are none for a run pruned before migration 0014).
+fn drop_partitions(tx: &mut Transaction<'_>, run: RunId) -> StoreResult<()> {
+    tx.batch_execute(&format!(
+        "DROP TABLE IF EXISTS {}, {}",
+        actions_partition(run),
+        allocations_partition(run)
+    ))
+    .map_err(db_err("dropping the run's partitions"))
+}
 
 const ACTION_COLUMNS: &str = "a.account_id, a.arm, a.rule, a.action, a.template, a.priority,
      a.window_start, a.window_end, a.team_id, l.collector_user_id, a.dpd, a.bucket,
@@ -121,62 +177,6 @@ fn queued(row: &Row) -> StoreResult<QueuedAction> {
     })
 }
 
-/// Appends `text` to a COPY text buffer, escaped.
-fn copy_text(buf: &mut String, text: &str) {
-    for ch in text.chars() {
-        match ch {
-            '\\' => buf.push_str("\\\\"),
-            '\t' => buf.push_str("\\t"),
-            '\n' => buf.push_str("\\n"),
-            '\r' => buf.push_str("\\r"),
-            c => buf.push(c),
-        }
-    }
-}
-
-fn copy_opt_text(buf: &mut String, text: Option<&str>) {
-    match text {
-        Some(t) => copy_text(buf, t),
-        None => buf.push_str("\\N"),
-    }
-}
-
-fn copy_instant(buf: &mut String, at: DateTime<Utc>) {
-    buf.push_str(&at.to_rfc3339_opts(SecondsFormat::Micros, true));
-}
-
-/// One queue row in COPY text format.
-fn copy_action(buf: &mut String, run: RunId, a: &NewAction<'_>) {
-    // Writing into a String cannot fail.
-    let _ = write!(buf, "{}\t{}\t{}\t", run.0, a.account.0, a.arm);
-    copy_text(buf, a.rule);
-    buf.push('\t');
-    buf.push_str(a.action.code());
-    buf.push('\t');
-    copy_opt_text(buf, a.template);
-    let _ = write!(buf, "\t{}\t", a.priority);
-    match a.window {
-        Some((s, e)) => {
-            copy_instant(buf, s);
-            buf.push('\t');
-            copy_instant(buf, e);
-        }
-        None => buf.push_str("\\N\t\\N"),
-    }
-    buf.push('\t');
-    match a.team {
-        Some(t) => {
-            let _ = write!(buf, "{t}");
-        }
-        None => buf.push_str("\\N"),
-    }
-    let _ = write!(buf, "\t{}\t", a.dpd);
-    copy_text(buf, a.bucket);
-    let _ = write!(buf, "\t{}\t", a.kolektibilitas);
-    copy_opt_text(buf, a.promise.map(|p| p.code()));
-    buf.push('\n');
-}
-
 fn query_all<T>(
     client: &mut impl GenericClient,
     sql: &str,
@@ -255,6 +255,7 @@ impl RunStore for PostgresStore {
             )
             .map_err(db_err(context))?;
         let id = RunId(get(&row, "id")?);
+        create_partitions(&mut tx, id)?;
         audit_run(
             &mut tx,
             new.creditor,
@@ -282,10 +283,7 @@ impl RunStore for PostgresStore {
         )?;
         for id in &stale {
             let mut tx = client.transaction().map_err(db_err(context))?;
-            tx.execute("DELETE FROM run_actions WHERE run_id = $1", &[id])
-                .map_err(db_err(context))?;
-            tx.execute("DELETE FROM run_allocations WHERE run_id = $1", &[id])
-                .map_err(db_err(context))?;
+            drop_partitions(&mut tx, RunId(*id))?;
             tx.execute("UPDATE runs SET pruned = TRUE WHERE id = $1", &[id])
                 .map_err(db_err(context))?;
             tx.commit().map_err(db_err(context))?;
@@ -488,23 +486,43 @@ impl RunStore for PostgresStore {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<()> {
         let context = "writing the action queue";
-        let mut buf = String::with_capacity(actions.len() * 120);
-        for a in actions {
-            copy_action(&mut buf, run, a);
-        }
         let mut client = self.conn()?;
         let mut tx = client.transaction().map_err(db_err(context))?;
         ensure_running(&mut tx, run)?;
-        let mut writer = tx
-            .copy_in(
-                "COPY run_actions (run_id, account_id, arm, rule, action, template, priority,
-                     window_start, window_end, team_id, dpd, bucket, kolektibilitas, promise)
-                 FROM STDIN",
-            )
+        // Straight into the run's partition: no routing per row.
+        let copy = tx
+            .copy_in(&format!(
+                "COPY {} ({COPY_COLUMNS}) FROM STDIN (FORMAT binary)",
+                actions_partition(run)
+            ))
             .map_err(db_err(context))?;
-        writer
-            .write_all(buf.as_bytes())
-            .map_err(|e| StoreError::Other(format!("{context}: {e}")))?;
+        let mut writer = BinaryCopyInWriter::new(copy, &COPY_TYPES);
+        for a in actions {
+            let arm = i16::from(a.arm);
+            let dpd = i32::try_from(a.dpd)
+                .map_err(|_| StoreError::Other(format!("{context}: DPD {} out of range", a.dpd)))?;
+            let kolektibilitas = i16::from(a.kolektibilitas);
+            let (start, end) = a.window.unzip();
+            let promise = a.promise.map(|p| p.code());
+            writer
+                .write(&[
+                    &run.0,
+                    &a.account.0,
+                    &arm,
+                    &a.rule,
+                    &a.action.code(),
+                    &a.template,
+                    &a.priority,
+                    &start,
+                    &end,
+                    &a.team,
+                    &dpd,
+                    &a.bucket,
+                    &kolektibilitas,
+                    &promise,
+                ])
+                .map_err(db_err(context))?;
+        }
         writer.finish().map_err(db_err(context))?;
         tx.execute(
             "UPDATE runs SET lease_until = $2, actions = actions + $3 WHERE id = $1",
@@ -528,9 +546,10 @@ impl RunStore for PostgresStore {
         let mut tx = client.transaction().map_err(db_err(context))?;
         ensure_running(&mut tx, run)?;
         let mut writer = tx
-            .copy_in(
-                "COPY run_allocations (run_id, collector_user_id, position, account_id) FROM STDIN",
-            )
+            .copy_in(&format!(
+                "COPY {} (run_id, collector_user_id, position, account_id) FROM STDIN",
+                allocations_partition(run)
+            ))
             .map_err(db_err(context))?;
         writer
             .write_all(buf.as_bytes())

@@ -171,9 +171,13 @@ pub(crate) fn search(
             args.push(Box::new(format!("{text}\u{10FFFF}")));
             args.push(Box::new(format!("%{}%", like_escaped(text))));
             if let Ok(nik) = Nik::parse(text) {
+                // `debtors_by_nik` leaves out debtors keyed by their NIK (migration 0013):
+                // those come through the key index.
                 sql.push_str(
                     " UNION SELECT a3.id FROM debtors d3 JOIN accounts a3 ON a3.debtor_id = d3.id
-                      WHERE d3.creditor_id = ?1 AND d3.nik = ?9",
+                      WHERE d3.debtor_key = ?9 AND d3.creditor_id = ?1 AND d3.nik = ?9
+                      UNION SELECT a4.id FROM debtors d4 JOIN accounts a4 ON a4.debtor_id = d4.id
+                      WHERE d4.nik = ?9 AND d4.creditor_id = ?1 AND d4.nik <> d4.debtor_key",
                 );
                 args.push(Box::new(nik.as_str().to_string()));
             } else if let Ok(phone) = Phone::parse(text) {

@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "letters",
         include_str!("../../migrations/sqlite/0012_letters.sql"),
     ),
+    (
+        13,
+        "debtor_indexes",
+        include_str!("../../migrations/sqlite/0013_debtor_indexes.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

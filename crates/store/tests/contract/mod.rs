@@ -94,6 +94,7 @@ macro_rules! contract_tests {
             search_finds_by_name_part_in_any_case,
             search_finds_by_account_number_prefix,
             search_finds_by_full_nik,
+            search_finds_by_nik_a_debtor_keyed_by_it_and_one_keyed_otherwise,
             search_finds_by_phone_in_any_format,
             search_masks_nik_and_phone,
             search_orders_most_overdue_first_and_undated_last,

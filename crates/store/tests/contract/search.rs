@@ -89,6 +89,29 @@ pub fn search_finds_by_full_nik(store: &dyn Store) {
     assert!(found(store, a, nik(77).as_str()).is_empty());
 }
 
+/// Debtors keyed by their NIK (no customer number in the file) are found by NIK as those
+/// keyed by a CIF are, and only the creditor's own. (On SQLite the NIK index leaves out
+/// debtors keyed by their NIK, which the search finds through the key index.)
+pub fn search_finds_by_nik_a_debtor_keyed_by_it_and_one_keyed_otherwise(store: &dyn Store) {
+    let a = creditor(store, "BANKA");
+    let b = creditor(store, "BANKB");
+    let by_nik = |serial| person(nik(serial).as_str(), "Dewi Lestari", serial);
+    import(
+        store,
+        a.id,
+        vec![
+            account(1, "ACC-001", by_nik(5)),
+            account(2, "ACC-002", by_nik(5)),
+            account(3, "ACC-003", person("CIF6", "Agus Salim", 6)),
+        ],
+    );
+    import(store, b.id, vec![account(1, "BBB-001", by_nik(6))]);
+    assert_eq!(found(store, a.id, nik(5).as_str()), ["ACC-001", "ACC-002"]);
+    assert_eq!(found(store, a.id, nik(6).as_str()), ["ACC-003"]);
+    assert_eq!(found(store, b.id, nik(6).as_str()), ["BBB-001"]);
+    assert!(found(store, b.id, nik(5).as_str()).is_empty());
+}
+
 /// A phone number matches in local, international or spaced form.
 pub fn search_finds_by_phone_in_any_format(store: &dyn Store) {
     let a = four_accounts(store);
