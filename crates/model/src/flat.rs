@@ -15,6 +15,9 @@ const IN_SET: u8 = 2;
 /// one tree's nodes fit the first-level cache together.
 pub(crate) const BLOCK: usize = 64;
 
+/// Rows walked through a tree in lockstep.
+const LANES: usize = 8;
+
 /// One node: a leaf's value, or a split's threshold and children.
 #[derive(Debug, Clone, Copy)]
 struct FlatNode {
@@ -115,30 +118,48 @@ impl FlatTrees {
     fn leaf(&self, root: Root, x: &[f64]) -> f64 {
         let mut i = root.node as usize;
         for _ in 0..root.depth {
-            // A validated artifact keeps every child in range; a node out of range scores
-            // a neutral value rather than a panic.
-            let Some(n) = self.nodes.get(i) else {
-                return 0.0;
-            };
-            // Both tests are computed and `kind` picks one: which way a row goes is data,
-            // and mispredicted branches were most of the cost.
-            let v = x.get(n.feature as usize).copied().unwrap_or(f64::NAN);
-            let missing = v.is_nan();
-            let below = v <= n.value;
-            // `as` saturates, as the trees' own category lookup does.
-            let code = v as u32;
-            let bit = code.min(255);
-            let mask = self.masks.get(n.mask as usize).copied().unwrap_or([0; 4]);
-            let in_set = code < 256 && (mask[(bit / 64) as usize] >> (bit % 64)) & 1 == 1;
-            let test = if n.kind == LESS_OR_EQUAL {
-                below
-            } else {
-                in_set
-            };
-            let left = (missing & n.missing_left) | (!missing & test);
-            i = if left { n.left } else { n.right } as usize;
+            i = self.step(i, x);
         }
         self.nodes.get(i).map_or(0.0, |n| n.value)
+    }
+
+    /// The child of node `i` that `x` goes to (a leaf is its own child). A validated
+    /// artifact keeps every index in range; one out of range stays there and scores a
+    /// neutral value rather than a panic.
+    #[inline(always)]
+    fn step(&self, i: usize, x: &[f64]) -> usize {
+        let Some(n) = self.nodes.get(i) else {
+            return i;
+        };
+        // Both tests are computed and `kind` picks one: which way a row goes is data, and
+        // mispredicted branches were most of the cost.
+        let v = x.get(n.feature as usize).copied().unwrap_or(f64::NAN);
+        let missing = v.is_nan();
+        let below = v <= n.value;
+        // `as` saturates, as the trees' own category lookup does.
+        let code = v as u32;
+        let bit = code.min(255);
+        let mask = self.masks.get(n.mask as usize).copied().unwrap_or([0; 4]);
+        let in_set = code < 256 && (mask[(bit / 64) as usize] >> (bit % 64)) & 1 == 1;
+        let test = if n.kind == LESS_OR_EQUAL {
+            below
+        } else {
+            in_set
+        };
+        let left = (missing & n.missing_left) | (!missing & test);
+        (if left { n.left } else { n.right }) as usize
+    }
+
+    /// The leaves `LANES` rows reach in the tree at `root`, walked in lockstep: the walks
+    /// are independent, so the processor overlaps their loads instead of waiting on each.
+    fn leaves(&self, root: Root, rows: [&[f64]; LANES]) -> [f64; LANES] {
+        let mut at = [root.node as usize; LANES];
+        for _ in 0..root.depth {
+            for (i, x) in at.iter_mut().zip(rows) {
+                *i = self.step(*i, x);
+            }
+        }
+        at.map(|i| self.nodes.get(i).map_or(0.0, |n| n.value))
     }
 
     /// The log-odds of one encoded row (`x[i]` for schema feature `i`, NaN when missing).
@@ -163,8 +184,17 @@ impl FlatTrees {
             let start = out.len();
             out.resize(start + block.len() / width, 0.0);
             let sums = &mut out[start..];
+            let rows: Vec<&[f64]> = block.chunks_exact(width).collect();
             for &root in &self.roots {
-                for (sum, x) in sums.iter_mut().zip(block.chunks_exact(width)) {
+                let mut lanes = sums.chunks_exact_mut(LANES).zip(rows.chunks_exact(LANES));
+                for (part, group) in &mut lanes {
+                    let group: [&[f64]; LANES] = std::array::from_fn(|k| group[k]);
+                    for (sum, leaf) in part.iter_mut().zip(self.leaves(root, group)) {
+                        *sum += leaf;
+                    }
+                }
+                let done = sums.len() / LANES * LANES;
+                for (sum, x) in sums[done..].iter_mut().zip(&rows[done..]) {
                     *sum += self.leaf(root, x);
                 }
             }
