@@ -125,3 +125,138 @@ pub(crate) fn check_contact(c: &NewDebtorContact) -> StoreResult<()> {
     }
     Ok(())
 }
+
+/// A contact of the debtor named in an accounts file (the emergency contact, the employer's
+/// phone): the import adds it unless the debtor already has the same one, and an imported
+/// contact that the file now names differently is corrected (replaced) — one the
+/// collectors added is never replaced by a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedContact {
+    /// Emergency contact, family, employer or guarantor (never the debtor).
+    pub party: Party,
+    /// Their name (or the employer's).
+    pub name: String,
+    /// How they relate to the debtor; may be empty.
+    pub relation: String,
+    /// Their phone, normalised.
+    pub phone: Option<Phone>,
+}
+
+/// A contact of the debtor in force (not replaced), as far as an import compares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ContactInForce {
+    pub(crate) id: i64,
+    pub(crate) contact: ImportedContact,
+    /// Written by an import (so a later import may correct it).
+    pub(crate) imported: bool,
+}
+
+/// What an import writes for one wanted contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ContactWrite<'a> {
+    pub(crate) contact: &'a ImportedContact,
+    /// The imported contact it corrects.
+    pub(crate) replaces: Option<i64>,
+}
+
+/// The writes that bring the debtor's contacts in force in line with `wanted`: nothing
+/// for a contact the debtor already has (same party, name, relation and phone, however it
+/// was added); a correction of the imported contact of the same party, if there is one;
+/// else a new contact. Contacts the file does not name are left alone.
+pub(crate) fn plan_contacts<'a>(
+    wanted: &'a [ImportedContact],
+    in_force: &[ContactInForce],
+) -> Vec<ContactWrite<'a>> {
+    wanted
+        .iter()
+        .filter(|w| !in_force.iter().any(|c| same_contact(&c.contact, w)))
+        .map(|w| ContactWrite {
+            contact: w,
+            replaces: in_force
+                .iter()
+                .find(|c| c.imported && c.contact.party == w.party)
+                .map(|c| c.id),
+        })
+        .collect()
+}
+
+/// Whether two contacts say the same (names and relations compared as people type them:
+/// case and surrounding spaces aside).
+fn same_contact(a: &ImportedContact, b: &ImportedContact) -> bool {
+    let same_text = |x: &str, y: &str| x.trim().eq_ignore_ascii_case(y.trim());
+    a.party == b.party
+        && a.phone == b.phone
+        && same_text(&a.name, &b.name)
+        && same_text(&a.relation, &b.relation)
+}
+
+/// Folds the contacts of a row into those gathered for its debtor so far: one per party,
+/// the later row's winning (as the debtor's other columns do).
+pub(crate) fn merge_contacts(into: &mut Vec<ImportedContact>, row: &[ImportedContact]) {
+    for c in row {
+        match into.iter_mut().find(|x| x.party == c.party) {
+            Some(x) => *x = c.clone(),
+            None => into.push(c.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    fn emergency(name: &str, phone: &str) -> ImportedContact {
+        ImportedContact {
+            party: Party::EmergencyContact,
+            name: name.into(),
+            relation: "kakak".into(),
+            phone: Some(Phone::parse(phone).unwrap()),
+        }
+    }
+
+    fn in_force(id: i64, contact: ImportedContact, imported: bool) -> ContactInForce {
+        ContactInForce {
+            id,
+            contact,
+            imported,
+        }
+    }
+
+    #[test]
+    fn a_contact_the_debtor_has_is_not_added_again() {
+        let wanted = [emergency("Siti Aminah", "081234567890")];
+        let mut same = emergency(" siti aminah ", "+6281234567890");
+        same.relation = "Kakak".into();
+        assert!(plan_contacts(&wanted, &[in_force(7, same, false)]).is_empty());
+    }
+
+    #[test]
+    fn a_changed_imported_contact_is_corrected_and_a_manual_one_kept() {
+        let wanted = [emergency("Siti Aminah", "081234567891")];
+        let manual = in_force(3, emergency("Budi", "081298765432"), false);
+        let imported = in_force(5, emergency("Siti Aminah", "081234567890"), true);
+        let plan = plan_contacts(&wanted, &[manual.clone(), imported]);
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan[0].replaces, Some(5));
+        let plan = plan_contacts(&wanted, &[manual]);
+        assert_eq!(plan[0].replaces, None, "a collector's contact is never replaced");
+    }
+
+    #[test]
+    fn merging_keeps_one_contact_per_party_the_later_winning() {
+        let mut gathered = vec![emergency("A", "081234567890")];
+        let employer = ImportedContact {
+            party: Party::Employer,
+            name: "PT Maju".into(),
+            relation: String::new(),
+            phone: None,
+        };
+        merge_contacts(
+            &mut gathered,
+            &[emergency("B", "081234567891"), employer.clone()],
+        );
+        assert_eq!(gathered.len(), 2);
+        assert_eq!(gathered[0].name, "B");
+        assert_eq!(gathered[1], employer);
+    }
+}

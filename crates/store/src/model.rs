@@ -300,6 +300,9 @@ pub struct AccountUpsert {
     pub last_payment: Option<(NaiveDate, Rupiah)>,
     /// Status.
     pub status: AccountStatus,
+    /// The debtor's other contacts named on this row (at most one per party); see
+    /// `crate::debtor_contact::ImportedContact`.
+    pub contacts: Vec<crate::debtor_contact::ImportedContact>,
 }
 
 /// One valid payment row of an import.
@@ -373,6 +376,9 @@ pub struct ImportOutcome {
     pub unchanged: u64,
     /// Rows refused by the store itself.
     pub rejected: u64,
+    /// Debtor contacts (emergency contact, employer) an account import added, corrections
+    /// of earlier imported ones included.
+    pub contacts_added: u64,
     /// Whether the transaction was committed.
     pub committed: bool,
 }

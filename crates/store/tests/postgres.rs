@@ -131,6 +131,7 @@ fn row(n: u64, debtor_key: &str, name: &str) -> AccountUpsert {
         },
         last_payment: None,
         status: AccountStatus::Open,
+        contacts: Vec::new(),
     }
 }
 

@@ -198,6 +198,7 @@ pub(crate) fn generate(seed: u64, c: usize, index: u64, today: NaiveDate) -> Gen
         balance: target,
         last_payment: loan.last_payment,
         status: loan.status,
+        contacts: Vec::new(),
     };
     Generated {
         before: AccountUpsert {

@@ -6,7 +6,8 @@ use sepakat_domain::{
     Balance, Email, Gender, LoanTerms, Nik, Npwp, Phone, ProductType, Province, Rate,
     ScheduleMethod,
 };
-use sepakat_store::{AccountStatus, AccountUpsert, DebtorKind, DebtorUpsert};
+use sepakat_domain::compliance::Party;
+use sepakat_store::{AccountStatus, AccountUpsert, DebtorKind, DebtorUpsert, ImportedContact};
 
 use super::column::Col;
 use super::row::RowCtx;
@@ -41,6 +42,14 @@ pub(crate) fn account_row(ctx: &mut RowCtx<'_>, today: NaiveDate) -> Option<Acco
         Province::parse(t).map_err(|e| e.to_string())
     });
     let employer = ctx.opt(Col::Employer, |t| Ok(t.to_string()));
+    let employer_phone = ctx.opt(Col::EmployerPhone, |t| {
+        Phone::parse(t).map_err(|e| e.to_string())
+    });
+    let emergency_name = ctx.opt(Col::EmergencyName, |t| Ok(t.to_string()));
+    let emergency_relation = ctx.opt(Col::EmergencyRelation, |t| Ok(t.to_string()));
+    let emergency_phone = ctx.opt(Col::EmergencyPhone, |t| {
+        Phone::parse(t).map_err(|e| e.to_string())
+    });
     let product = ctx.req(Col::Product, |t| {
         ProductType::parse(t).ok_or_else(|| {
             format!(
@@ -155,6 +164,20 @@ pub(crate) fn account_row(ctx: &mut RowCtx<'_>, today: NaiveDate) -> Option<Acco
             _ => {}
         }
     }
+
+    // ----- across cells: the debtor's other contacts
+
+    let contacts = other_contacts(
+        ctx,
+        OtherContacts {
+            debtor_phone: phone.as_ref(),
+            employer: employer.as_deref(),
+            employer_phone,
+            emergency_name,
+            emergency_relation,
+            emergency_phone,
+        },
+    );
 
     // ----- across cells: the money
 
@@ -332,7 +355,73 @@ pub(crate) fn account_row(ctx: &mut RowCtx<'_>, today: NaiveDate) -> Option<Acco
         },
         last_payment,
         status,
+        contacts,
     })
+}
+
+/// The cells that name the debtor's other contacts.
+struct OtherContacts<'a> {
+    debtor_phone: Option<&'a Phone>,
+    employer: Option<&'a str>,
+    employer_phone: Option<Phone>,
+    emergency_name: Option<String>,
+    emergency_relation: Option<String>,
+    emergency_phone: Option<Phone>,
+}
+
+/// The emergency contact and the employer's phone of a row, as restricted parties
+/// (docs/import-format.md): an emergency contact needs a name, the employer's phone an
+/// employer, and neither may be the debtor's own number.
+fn other_contacts(ctx: &mut RowCtx<'_>, cells: OtherContacts<'_>) -> Vec<ImportedContact> {
+    let mut contacts = Vec::new();
+    let debtor_phone = cells.debtor_phone;
+    let own_number = |ctx: &mut RowCtx<'_>, col: Col, phone: &Phone| {
+        if Some(phone) == debtor_phone {
+            ctx.error(
+                col,
+                format!(
+                    "{} is the debtor's own phone; a restricted party must be someone else",
+                    phone.masked()
+                ),
+            );
+        }
+    };
+    if let Some(phone) = &cells.emergency_phone {
+        own_number(ctx, Col::EmergencyPhone, phone);
+    }
+    match cells.emergency_name {
+        Some(name) => contacts.push(ImportedContact {
+            party: Party::EmergencyContact,
+            name,
+            relation: cells.emergency_relation.unwrap_or_default(),
+            phone: cells.emergency_phone,
+        }),
+        None if (cells.emergency_phone.is_some() || cells.emergency_relation.is_some())
+            && !ctx.has_failed(Col::EmergencyName) =>
+        {
+            ctx.error(
+                Col::EmergencyName,
+                "a value is required when emergency_phone or emergency_relation is given",
+            );
+        }
+        None => {}
+    }
+    if let Some(phone) = cells.employer_phone {
+        own_number(ctx, Col::EmployerPhone, &phone);
+        match cells.employer {
+            Some(employer) => contacts.push(ImportedContact {
+                party: Party::Employer,
+                name: employer.to_string(),
+                relation: String::new(),
+                phone: Some(phone),
+            }),
+            None if !ctx.has_failed(Col::Employer) => {
+                ctx.error(Col::Employer, "a value is required when employer_phone is given")
+            }
+            None => {}
+        }
+    }
+    contacts
 }
 
 fn parse_kind(text: &str) -> Result<DebtorKind, String> {

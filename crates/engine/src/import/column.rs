@@ -72,6 +72,10 @@ columns! {
     City => Accounts, Free, 200, ["city", "kota", "kota_kabupaten", "kabupaten_kota"];
     Province => Accounts, Typed, 100, ["province", "provinsi"];
     Employer => Accounts, Free, 200, ["employer", "tempat_kerja", "kantor"];
+    EmployerPhone => Accounts, Typed, 100, ["employer_phone", "telepon_kantor", "telepon_tempat_kerja"];
+    EmergencyName => Accounts, Free, 200, ["emergency_name", "nama_kontak_darurat", "kontak_darurat", "emergency_contact"];
+    EmergencyRelation => Accounts, Free, 200, ["emergency_relation", "hubungan_kontak_darurat", "hubungan_darurat"];
+    EmergencyPhone => Accounts, Typed, 100, ["emergency_phone", "telepon_kontak_darurat", "hp_kontak_darurat", "telepon_darurat"];
     Product => Accounts, Typed, 100, ["product", "produk", "jenis_produk"];
     Principal => Accounts, Typed, 100, ["principal", "plafon", "pokok_awal"];
     AnnualRate => Accounts, Typed, 100, ["annual_rate", "suku_bunga", "bunga_tahunan", "interest_rate"];

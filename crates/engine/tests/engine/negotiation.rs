@@ -91,6 +91,7 @@ fn account(store: &dyn Store, creditor: CreditorId) -> AccountId {
         },
         last_payment: None,
         status: AccountStatus::Open,
+        contacts: Vec::new(),
     };
     store
         .import_accounts(creditor, &Actor::system("test"), &mut One(Some(row)))

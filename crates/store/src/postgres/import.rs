@@ -13,6 +13,7 @@ use postgres::{Client, Statement, Transaction};
 
 use super::audit;
 use super::codec::{get, kind_code};
+use super::contact_import::BatchContacts;
 use super::db_err;
 use crate::{
     AccountUpsert, Actor, CreditorId, EntityRef, ImportOutcome, ImportSource, NewAudit, StoreError,
@@ -161,6 +162,8 @@ pub(super) fn accounts(
         }
     }
     merge.flush(&mut tx, &mut batch, &mut outcome)?;
+    // The trait passes no clock: contacts record when the import wrote them.
+    outcome.contacts_added = batch.contacts.finish(&mut tx, creditor, Utc::now(), actor)?;
     audit_import(&mut tx, creditor, actor, "accounts", &outcome)?;
     finish(tx, source.commit_wanted(), outcome, context)
 }
@@ -197,6 +200,7 @@ impl Merge {
         let updated: i64 = get(&counts, "updated")?;
         outcome.inserted += u64::try_from(inserted).unwrap_or_default();
         outcome.updated += u64::try_from(updated).unwrap_or_default();
+        batch.contacts.keep(tx)?;
         tx.batch_execute("TRUNCATE pg_temp.stage_accounts")
             .map_err(db_err(context))?;
         tracing::debug!(
@@ -238,6 +242,7 @@ pub(super) fn audit_import(
                 "updated": outcome.updated,
                 "unchanged": outcome.unchanged,
                 "rejected": outcome.rejected,
+                "contacts_added": outcome.contacts_added,
             }),
         },
     )
@@ -281,6 +286,7 @@ struct Batch {
     buf: Vec<u8>,
     rows: usize,
     account_nos: HashSet<String>,
+    contacts: BatchContacts,
 }
 
 impl Batch {
@@ -360,6 +366,7 @@ impl Batch {
         self.buf.push(b'\n');
         self.rows += 1;
         self.account_nos.insert(row.account_no.clone());
+        self.contacts.push(&d.key, &row.contacts);
     }
 }
 

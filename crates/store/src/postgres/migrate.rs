@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0014_run_partitions.sql",
         include_str!("../../migrations/postgres/0014_run_partitions.sql"),
     ),
+    (
+        17,
+        "0017_imported_contacts.sql",
+        include_str!("../../migrations/postgres/0017_imported_contacts.sql"),
+    ),
 ];
 
 /// Applies every migration not yet recorded.

@@ -9,6 +9,7 @@ mod account;
 mod audit;
 mod codec;
 mod collection;
+mod contact_import;
 mod contact;
 mod creditor;
 mod debtor_contact;

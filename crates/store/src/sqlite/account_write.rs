@@ -8,10 +8,12 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, Connection, ErrorCode, OptionalExtension, Statement};
 
 use super::codec::{day, kind_code, opt_day};
-use crate::{AccountUpsert, CreditorId, DebtorUpsert, StoreError, StoreResult};
+use super::contact_import::ContactImport;
+use crate::{AccountUpsert, Actor, CreditorId, DebtorUpsert, StoreError, StoreResult};
 
 // Upserts are written as "update the row with this key if there is one, else insert"
 // rather than `INSERT … ON CONFLICT DO UPDATE … RETURNING`: with SQLite 3.46 RETURNING made
@@ -166,14 +168,21 @@ pub(super) struct Upserts<'c> {
     /// Files usually list a debtor's accounts together: the upsert is skipped when a row
     /// repeats the previous row's debtor exactly.
     previous: Option<(DebtorUpsert, i64)>,
+    contacts: ContactImport<'c>,
     counts: Counts,
     /// Accounts actually written (inserted, or updated to different values).
     written: u64,
 }
 
 impl<'c> Upserts<'c> {
-    /// Prepares the statements of the general path.
-    pub(super) fn new(conn: &'c Connection, creditor: CreditorId) -> StoreResult<Upserts<'c>> {
+    /// Prepares the statements of the general path; contacts are recorded as added at
+    /// `now` by `actor`.
+    pub(super) fn new(
+        conn: &'c Connection,
+        creditor: CreditorId,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> StoreResult<Upserts<'c>> {
         Ok(Upserts {
             conn,
             creditor,
@@ -183,25 +192,29 @@ impl<'c> Upserts<'c> {
             account_insert: conn.prepare_cached(ACCOUNT_INSERT)?,
             account_update: conn.prepare_cached(ACCOUNT_UPDATE)?,
             previous: None,
+            contacts: ContactImport::new(conn, creditor, now, actor),
             counts: (0, 0),
             written: 0,
         })
     }
 
-    /// Upserts a row's debtor, then its account.
+    /// Upserts a row's debtor and the contacts it names, then its account.
     pub(super) fn write(&mut self, row: AccountUpsert) -> StoreResult<()> {
         let debtor_id = match &self.previous {
             Some((debtor, id)) if *debtor == row.debtor => *id,
             _ => self.debtor(&row.debtor)?,
         };
+        self.contacts.keep(debtor_id, &row.contacts)?;
         self.account(debtor_id, &row)?;
         self.previous = Some((row.debtor, debtor_id));
         Ok(())
     }
 
-    /// The accounts inserted and updated.
-    pub(super) fn counts(&self) -> Counts {
-        self.counts
+    /// Writes the contacts the rows named; returns the accounts inserted and updated, and
+    /// the contacts added.
+    pub(super) fn finish(self) -> StoreResult<(Counts, u64)> {
+        let counts = self.counts;
+        Ok((counts, self.contacts.finish()?))
     }
 
     /// The accounts written so far: inserted, or updated to different values (an import
@@ -286,7 +299,12 @@ pub(super) struct FreshLoad<'c> {
 
 impl<'c> FreshLoad<'c> {
     /// Starts a fresh load; new debtor ids follow the highest existing one.
-    pub(super) fn new(conn: &'c Connection, creditor: CreditorId) -> StoreResult<FreshLoad<'c>> {
+    pub(super) fn new(
+        conn: &'c Connection,
+        creditor: CreditorId,
+        now: DateTime<Utc>,
+        actor: &Actor,
+    ) -> StoreResult<FreshLoad<'c>> {
         let max_id: i64 =
             conn.query_row("SELECT COALESCE(MAX(id), 0) FROM debtors", [], |r| r.get(0))?;
         Ok(FreshLoad {
@@ -299,7 +317,7 @@ impl<'c> FreshLoad<'c> {
             debtor_inserts: (0..=ROWS_PER_STATEMENT).map(|_| None).collect(),
             account_inserts: (0..=ROWS_PER_STATEMENT).map(|_| None).collect(),
             debtor_update: conn.prepare(DEBTOR_UPDATE_BY_ID)?,
-            upserts: Upserts::new(conn, creditor)?,
+            upserts: Upserts::new(conn, creditor, now, actor)?,
             counts: (0, 0),
         })
     }
@@ -333,6 +351,7 @@ impl<'c> FreshLoad<'c> {
                 id
             }
         };
+        self.upserts.contacts.keep(debtor_id, &row.contacts)?;
         self.pending.push((row, debtor_id));
         if self.pending.len() == ROWS_PER_STATEMENT {
             self.flush()?;
@@ -340,11 +359,12 @@ impl<'c> FreshLoad<'c> {
         Ok(())
     }
 
-    /// Writes what is pending; returns the accounts inserted and updated.
-    pub(super) fn finish(mut self) -> StoreResult<Counts> {
+    /// Writes what is pending; returns the accounts inserted and updated, and the
+    /// contacts written.
+    pub(super) fn finish(mut self) -> StoreResult<(Counts, u64)> {
         self.flush()?;
-        let (inserted, updated) = self.upserts.counts();
-        Ok((self.counts.0 + inserted, self.counts.1 + updated))
+        let ((inserted, updated), contacts) = self.upserts.finish()?;
+        Ok(((self.counts.0 + inserted, self.counts.1 + updated), contacts))
     }
 
     /// Inserts the pending new debtors, then the pending accounts (which refer to them).

@@ -54,6 +54,7 @@ fn finish<T>(
                 "updated": outcome.updated,
                 "unchanged": outcome.unchanged,
                 "rejected": outcome.rejected,
+                "contacts_added": outcome.contacts_added,
             }),
         },
     )?;
@@ -114,10 +115,12 @@ fn write_accounts(
     let mut deferred: Option<DeferredIndexes> = None;
     let mut outcome = ImportOutcome::default();
     {
+        // The trait passes no clock: contacts record when the import wrote them.
+        let now = Utc::now();
         let mut writer = if creditor_has_portfolio(&tx, creditor)? {
-            Writer::Upserts(Box::new(Upserts::new(&tx, creditor)?))
+            Writer::Upserts(Box::new(Upserts::new(&tx, creditor, now, actor)?))
         } else {
-            Writer::Fresh(Box::new(FreshLoad::new(&tx, creditor)?))
+            Writer::Fresh(Box::new(FreshLoad::new(&tx, creditor, now, actor)?))
         };
         let mut pulled = 0u64;
         // A first load that announces its size defers the indexes from the first row. (An
@@ -146,9 +149,9 @@ fn write_accounts(
                 deferred = Some(DeferredIndexes::drop(&tx, deferrable(&writer))?);
             }
         }
-        (outcome.inserted, outcome.updated) = match writer {
+        ((outcome.inserted, outcome.updated), outcome.contacts_added) = match writer {
             Writer::Fresh(w) => w.finish()?,
-            Writer::Upserts(w) => w.counts(),
+            Writer::Upserts(w) => w.finish()?,
         };
     }
     source.timed(WriteStage::Rows, started.elapsed());

@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "debtor_indexes",
         include_str!("../../migrations/sqlite/0013_debtor_indexes.sql"),
     ),
+    (
+        17,
+        "imported_contacts",
+        include_str!("../../migrations/sqlite/0017_imported_contacts.sql"),
+    ),
 ];
 
 /// Applies the migrations this database lacks.

@@ -14,6 +14,7 @@ mod account_write;
 mod audit;
 mod codec;
 mod collection;
+mod contact_import;
 mod contact;
 mod debtor_contact;
 mod deferred_indexes;

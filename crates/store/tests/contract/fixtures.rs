@@ -203,6 +203,7 @@ pub fn account(row: u64, account_no: &str, debtor: DebtorUpsert) -> AccountUpser
         balance: owing(),
         last_payment: Some((day("2026-08-10"), Rupiah::new(130_000))),
         status: AccountStatus::Open,
+        contacts: Vec::new(),
     }
 }
 

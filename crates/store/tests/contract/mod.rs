@@ -127,6 +127,7 @@ macro_rules! contract_tests {
             a_past_state_adds_back_later_payments_and_takes_the_due_date_they_found,
             models_are_versioned_per_creditor_with_one_active_and_every_change_audited,
             a_debtors_other_contacts_are_kept_and_corrected_by_replacement,
+            an_import_adds_named_contacts_once_corrects_imported_ones_and_keeps_manual_ones,
             the_scan_hands_over_every_open_account_in_id_order_and_lets_the_sink_write,
             worklist_ranks_follow_ups_first_then_priority_and_holds_each_account_once,
             worklist_leaves_out_paused_accounts_and_accounts_contacted_today,

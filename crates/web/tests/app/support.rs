@@ -102,6 +102,7 @@ fn account(
         },
         last_payment: Some((day("2026-08-10"), Rupiah::new(133_000))),
         status: AccountStatus::Open,
+        contacts: Vec::new(),
     }
 }
 
