@@ -239,7 +239,10 @@ mod import_tests {
         assert_eq!(plan.len(), 1);
         assert_eq!(plan[0].replaces, Some(5));
         let plan = plan_contacts(&wanted, &[manual]);
-        assert_eq!(plan[0].replaces, None, "a collector's contact is never replaced");
+        assert_eq!(
+            plan[0].replaces, None,
+            "a collector's contact is never replaced"
+        );
     }
 
     #[test]

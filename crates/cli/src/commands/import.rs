@@ -61,6 +61,12 @@ pub fn run(config: &Config, args: ImportArgs) -> Result<ExitCode> {
         report.unchanged,
         report.rejected
     );
+    if report.contacts_added > 0 {
+        println!(
+            "debtor contacts added: {} (emergency contacts and employers; see docs/import-format.md)",
+            report.contacts_added
+        );
+    }
     if let Some(path) = &report.rejected_file {
         println!("rejected rows with their reasons: {}", path.display());
     }

@@ -2,11 +2,11 @@
 //! domain parser, then the checks across cells (documented in docs/import-format.md).
 
 use chrono::{Datelike, Months, NaiveDate};
+use sepakat_domain::compliance::Party;
 use sepakat_domain::{
     Balance, Email, Gender, LoanTerms, Nik, Npwp, Phone, ProductType, Province, Rate,
     ScheduleMethod,
 };
-use sepakat_domain::compliance::Party;
 use sepakat_store::{AccountStatus, AccountUpsert, DebtorKind, DebtorUpsert, ImportedContact};
 
 use super::column::Col;
@@ -415,9 +415,10 @@ fn other_contacts(ctx: &mut RowCtx<'_>, cells: OtherContacts<'_>) -> Vec<Importe
                 relation: String::new(),
                 phone: Some(phone),
             }),
-            None if !ctx.has_failed(Col::Employer) => {
-                ctx.error(Col::Employer, "a value is required when employer_phone is given")
-            }
+            None if !ctx.has_failed(Col::Employer) => ctx.error(
+                Col::Employer,
+                "a value is required when employer_phone is given",
+            ),
             None => {}
         }
     }

@@ -196,6 +196,8 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Rows rejected, by validation or by the store.
     pub rejected: u64,
+    /// Debtor contacts (emergency contact, employer) added, corrections included.
+    pub contacts_added: u64,
     /// The first 100 errors.
     pub errors: Vec<RowError>,
     /// All errors (a row can have several).
@@ -342,6 +344,7 @@ pub fn import_file(
         updated: written(outcome.updated),
         unchanged: written(outcome.unchanged),
         rejected: findings.rejected,
+        contacts_added: written(outcome.contacts_added),
         errors: findings.errors,
         error_count: findings.error_count,
         committed: outcome.committed,

@@ -426,3 +426,90 @@ fn only_the_first_hundred_errors_are_kept_but_all_are_counted() {
     assert_eq!(report.error_count, 150);
     assert!(!report.committed);
 }
+
+/// The accounts header with the contact columns after it.
+const CONTACT_HEADER: &str = "account_no,nama,nik,no_hp,alamat,kota,provinsi,produk,plafon,suku_bunga,tenor,tanggal_akad,sisa_pokok,tunggakan_pokok,tunggakan_bunga,denda,dpd,kontak_darurat,hubungan_kontak_darurat,telepon_kontak_darurat,tempat_kerja,telepon_kantor";
+
+fn with_contacts(n: u32, contacts: [&str; 5]) -> Vec<String> {
+    let mut r = row(n);
+    r.extend(contacts.iter().map(|c| c.to_string()));
+    r
+}
+
+#[test]
+fn emergency_contacts_and_employer_phones_are_imported_as_restricted_parties() {
+    let (store, creditor) = store();
+    let dir = dir();
+    let rows = [
+        with_contacts(
+            1,
+            [
+                "Siti Aminah",
+                "kakak",
+                "0813-1111-2222",
+                "PT Maju Jaya",
+                "021-555-0101",
+            ],
+        ),
+        with_contacts(2, ["", "", "", "", ""]),
+    ];
+    let path = write(dir.path(), "contacts.csv", csv(CONTACT_HEADER, &rows));
+    let report = import(&*store, &path, ImportKind::Accounts).unwrap();
+    assert!(report.committed, "{report}");
+    assert_eq!(report.contacts_added, 2);
+
+    let a = store.account_by_number(creditor, "ACC-1").unwrap().unwrap();
+    let contacts = store.debtor_contacts(creditor, a.debtor.id).unwrap();
+    let named: Vec<_> = contacts
+        .iter()
+        .map(|c| {
+            (
+                c.data.party.code(),
+                c.data.name.as_str(),
+                c.data.relation.as_str(),
+                c.data.phone.as_ref().map(|p| p.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                "emergency_contact",
+                "Siti Aminah",
+                "kakak",
+                Some("+6281311112222")
+            ),
+            ("employer", "PT Maju Jaya", "", Some("+62215550101")),
+        ]
+    );
+    let again = import(&*store, &path, ImportKind::Accounts).unwrap();
+    assert_eq!(
+        again.contacts_added, 0,
+        "the same file adds no contact twice"
+    );
+}
+
+#[test]
+fn contact_cells_that_do_not_make_a_contact_are_named() {
+    let (store, creditor) = store();
+    let dir = dir();
+    let rows = [
+        with_contacts(1, ["", "kakak", "0813-1111-2222", "", ""]),
+        with_contacts(2, ["Siti Aminah", "kakak", "+62 812 3456 7890", "", ""]),
+        with_contacts(3, ["", "", "", "", "021-555-0101"]),
+        with_contacts(4, ["Siti Aminah", "", "0813", "", ""]),
+    ];
+    let path = write(dir.path(), "bad.csv", csv(CONTACT_HEADER, &rows));
+    let report = import(&*store, &path, ImportKind::Accounts).unwrap();
+    assert_refused(
+        &report,
+        &[
+            "row 2, column kontak_darurat: a value is required when emergency_phone or emergency_relation is given",
+            "row 3, column telepon_kontak_darurat: +62812****7890 is the debtor's own phone; a restricted party must be someone else",
+            "row 4, column tempat_kerja: a value is required when employer_phone is given",
+            "row 5, column telepon_kontak_darurat: \"0813\" is not an Indonesian phone number (e.g. 0812-3456-7890 or +62 812 3456 7890)",
+        ],
+    );
+    assert!(accounts(&*store, creditor).is_empty());
+}

@@ -225,7 +225,8 @@ impl<'a> Inserts<'a> {
         self.party.push(w.contact.party.code());
         self.name.push(&w.contact.name);
         self.relation.push(&w.contact.relation);
-        self.phone.push(w.contact.phone.as_ref().map(|p| p.as_str()));
+        self.phone
+            .push(w.contact.phone.as_ref().map(|p| p.as_str()));
         self.replaces.push(w.replaces);
     }
 

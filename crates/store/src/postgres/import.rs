@@ -163,7 +163,9 @@ pub(super) fn accounts(
     }
     merge.flush(&mut tx, &mut batch, &mut outcome)?;
     // The trait passes no clock: contacts record when the import wrote them.
-    outcome.contacts_added = batch.contacts.finish(&mut tx, creditor, Utc::now(), actor)?;
+    outcome.contacts_added = batch
+        .contacts
+        .finish(&mut tx, creditor, Utc::now(), actor)?;
     audit_import(&mut tx, creditor, actor, "accounts", &outcome)?;
     finish(tx, source.commit_wanted(), outcome, context)
 }

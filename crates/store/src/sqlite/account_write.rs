@@ -364,7 +364,10 @@ impl<'c> FreshLoad<'c> {
     pub(super) fn finish(mut self) -> StoreResult<(Counts, u64)> {
         self.flush()?;
         let ((inserted, updated), contacts) = self.upserts.finish()?;
-        Ok(((self.counts.0 + inserted, self.counts.1 + updated), contacts))
+        Ok((
+            (self.counts.0 + inserted, self.counts.1 + updated),
+            contacts,
+        ))
     }
 
     /// Inserts the pending new debtors, then the pending accounts (which refer to them).

@@ -189,9 +189,7 @@ pub fn an_import_adds_named_contacts_once_corrects_imported_ones_and_keeps_manua
     assert_eq!(again.contacts_added, 0, "the same file adds nothing");
 
     let mut changed = rows(7002);
-    changed[2]
-        .contacts
-        .push(emergency("Agus Santoso", 7003));
+    changed[2].contacts.push(emergency("Agus Santoso", 7003));
     let corrected = import(store, c, changed);
     assert_eq!(corrected.contacts_added, 2, "{corrected:?}");
     let history = store.debtor_contacts(c, acc1.debtor.id).unwrap();
@@ -215,7 +213,11 @@ pub fn an_import_adds_named_contacts_once_corrects_imported_ones_and_keeps_manua
         row.contacts.clear();
     }
     assert_eq!(import(store, c, silent).contacts_added, 0);
-    assert_eq!(in_force(store, c, "ACC-1").len(), 1, "a row naming none keeps them");
+    assert_eq!(
+        in_force(store, c, "ACC-1").len(),
+        1,
+        "a row naming none keeps them"
+    );
 }
 
 /// An actor who is a user of creditor `c`.
